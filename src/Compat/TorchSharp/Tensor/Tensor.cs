@@ -15,12 +15,17 @@ public static partial class torch
         private static long s_peakCount;
         private IntPtr _handle;
 
-        internal Tensor(IntPtr handle)
+        internal Tensor(IntPtr handle) : this(handle, register: true) { }
+
+        // Long-lived tensors (parameters, optimizer state) are created with register = false so that
+        // no dispose scope ever frees them behind their owner's back.
+        internal Tensor(IntPtr handle, bool register)
         {
             _handle = handle;
             var live = Interlocked.Increment(ref s_totalCount);
             long peak;
             while (live > (peak = Interlocked.Read(ref s_peakCount)) && Interlocked.CompareExchange(ref s_peakCount, live, peak) != peak) { }
+            if (!register) return;
             OwningScope = DisposeScopeManager.ThreadSingleton.CurrentScope;
             OwningScope?.Register(this);
         }
@@ -102,11 +107,6 @@ public static partial class torch
 
         /// <summary>Wraps a native handle that this tensor will own.</summary>
         public static Tensor UnsafeCreateTensor(IntPtr handle) => new(handle);
-
-        // Moves the native handle of `source` into this new object (used by Parameter).
-        internal Tensor(Tensor source, bool takeOwnership) : this(source.DecoupleFromNativeHandle())
-        {
-        }
 
         // ---- metadata ---------------------------------------------------------------------------
 

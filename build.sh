@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One entry point for building, testing, the demo and the benchmarks.
+#   ./build.sh          install OS packages (when missing), build native shims and managed code
+#   ./build.sh test     the above, then run every test project
+#   ./build.sh demo     the above, then train on Fashion-MNIST and write a sample grid (samples/FashionMnist)
+#   ./build.sh bench    the above, then run the benchmarks (bench/) [--soak for the memory soak]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(libtorch-dev libopencv-imgcodecs-dev cmake g++ dataset-fashion-mnist libopenblas0-pthread)
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+install_os_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "build.sh: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  command -v apt-get >/dev/null || die "apt-get not found: install ${missing[*]} by hand (Debian 12 packages)."
+  $sudo apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "could not install: ${missing[*]}"
+}
+
+build_native() {
+  command -v cmake >/dev/null || die "cmake is missing (apt package cmake)"
+  mkdir -p artifacts
+  cmake -S native -B artifacts/native -DCMAKE_BUILD_TYPE=Release >/dev/null || die "CMake could not configure native/ (is libtorch-dev installed?)"
+  cmake --build artifacts/native -j"$(nproc)" || die "the native shim did not build"
+}
+
+build_managed() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is missing"
+  dotnet build Diffusion.sln -c Release -nologo -v q -clp:ErrorsOnly || die "the managed build failed"
+}
+
+cmd="${1:-build}"
+[ $# -gt 0 ] && shift
+install_os_packages
+build_native
+build_managed
+
+case "$cmd" in
+  build) ;;
+  test)
+    dotnet test Diffusion.sln -c Release --no-build -nologo "$@" ;;
+  demo)
+    dotnet run --project samples/FashionMnist -c Release --no-build -- "$@" ;;
+  bench)
+    dotnet run --project bench/Diffusion.Benchmarks -c Release --no-build -- "$@" ;;
+  *) die "unknown command '$cmd' (use: build, test, demo, bench)" ;;
+esac
