@@ -53,15 +53,19 @@ public static partial class torch
     public partial class Tensor
     {
         /// <summary>The entry at index i along the first dimension.</summary>
-        public Tensor this[long i1] => select(0, i1);
+        [System.Runtime.CompilerServices.IndexerName("TensorItems")]
+        public Tensor this[long i1] { get => select(0, i1); set => index_put_(value, i1); }
 
         /// <summary>The entry at (i1, i2).</summary>
-        public Tensor this[long i1, long i2] { get { using var a = select(0, i1); return a.select(0, i2); } }
+        [System.Runtime.CompilerServices.IndexerName("TensorItems")]
+        public Tensor this[long i1, long i2] { get { using var a = select(0, i1); return a.select(0, i2); } set => index_put_(value, i1, i2); }
 
         /// <summary>The entry at (i1, i2, i3).</summary>
-        public Tensor this[long i1, long i2, long i3] { get { using var a = select(0, i1); using var b = a.select(0, i2); return b.select(0, i3); } }
+        [System.Runtime.CompilerServices.IndexerName("TensorItems")]
+        public Tensor this[long i1, long i2, long i3] { get { using var a = select(0, i1); using var b = a.select(0, i2); return b.select(0, i3); } set => index_put_(value, i1, i2, i3); }
 
         /// <summary>Advanced indexing with one index tensor per leading dimension.</summary>
+        [System.Runtime.CompilerServices.IndexerName("TensorItems")]
         public unsafe Tensor this[params Tensor[] indices]
         {
             get
@@ -69,9 +73,11 @@ public static partial class torch
                 var handles = indices.Select(t => t.Handle).ToArray();
                 fixed (IntPtr* p = handles) return new Tensor(Check(NativeMethods.ts_index(Handle, p, handles.Length)));
             }
+            set => index_put_(value, indices.Select(TensorIndex.Tensor).ToArray());
         }
 
         /// <summary>NumPy-style subscript with slices, positions, ellipsis, new axes and index tensors.</summary>
+        [System.Runtime.CompilerServices.IndexerName("TensorItems")]
         public Tensor this[params TensorIndex[] indices]
         {
             get => Index(indices);
