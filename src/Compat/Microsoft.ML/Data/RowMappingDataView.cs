@@ -56,9 +56,9 @@ public abstract class RowMappingDataView : IDataView
     /// <inheritdoc/>
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var (inputColumns, activeAdded) = Plan(columnsNeeded);
+        var (inputColumns, requestedInput, activeAdded) = Plan(columnsNeeded);
         var inputCursor = Input.GetRowCursor(inputColumns, rand);
-        return new Cursor(this, inputCursor, activeAdded, ownsInput: true);
+        return new Cursor(this, inputCursor, requestedInput, activeAdded, ownsInput: true);
     }
 
     /// <inheritdoc/>
@@ -68,11 +68,11 @@ public abstract class RowMappingDataView : IDataView
     /// <summary>Wraps a single input row (used by prediction engines and row-to-row mappers).</summary>
     internal DataViewRow MapRow(DataViewRow input, IEnumerable<DataViewSchema.Column> columnsNeeded)
     {
-        var (_, activeAdded) = Plan(columnsNeeded);
-        return new Cursor(this, input, activeAdded, ownsInput: false);
+        var (_, requestedInput, activeAdded) = Plan(columnsNeeded);
+        return new Cursor(this, input, requestedInput, activeAdded, ownsInput: false);
     }
 
-    private (List<DataViewSchema.Column> InputColumns, bool[] ActiveAdded) Plan(IEnumerable<DataViewSchema.Column> columnsNeeded)
+    private (List<DataViewSchema.Column> InputColumns, bool[] RequestedInput, bool[] ActiveAdded) Plan(IEnumerable<DataViewSchema.Column> columnsNeeded)
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         int inputCount = Input.Schema.Count;
@@ -87,6 +87,8 @@ public abstract class RowMappingDataView : IDataView
             else
                 activeAdded[column.Index - inputCount] = true;
         }
+        // Dependencies are read by the getters but stay inactive for the caller, as the cursor contract requires.
+        var requestedInput = (bool[])activeInput.Clone();
         foreach (var dependency in GetInputDependencies(i => activeAdded[i]))
             activeInput[dependency.Index] = true;
         var inputColumns = new List<DataViewSchema.Column>();
@@ -95,7 +97,7 @@ public abstract class RowMappingDataView : IDataView
             if (activeInput[i])
                 inputColumns.Add(Input.Schema[i]);
         }
-        return (inputColumns, activeAdded);
+        return (inputColumns, requestedInput, activeAdded);
     }
 
     private sealed class Cursor : DataViewRowCursor
@@ -103,13 +105,15 @@ public abstract class RowMappingDataView : IDataView
         private readonly RowMappingDataView _parent;
         private readonly DataViewRow _input;
         private readonly bool[] _activeAdded;
+        private readonly bool[] _requestedInput;
         private readonly Delegate?[] _getters;
         private readonly Action? _disposer;
         private readonly bool _ownsInput;
         private bool _disposed;
 
-        public Cursor(RowMappingDataView parent, DataViewRow input, bool[] activeAdded, bool ownsInput)
+        public Cursor(RowMappingDataView parent, DataViewRow input, bool[] requestedInput, bool[] activeAdded, bool ownsInput)
         {
+            _requestedInput = requestedInput;
             _ownsInput = ownsInput;
             _parent = parent;
             _input = input;
@@ -134,7 +138,7 @@ public abstract class RowMappingDataView : IDataView
         {
             CheckColumn(column);
             int inputCount = _parent.Input.Schema.Count;
-            return column.Index < inputCount ? _input.IsColumnActive(_parent.Input.Schema[column.Index]) : _activeAdded[column.Index - inputCount];
+            return column.Index < inputCount ? _requestedInput[column.Index] : _activeAdded[column.Index - inputCount];
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -142,7 +146,11 @@ public abstract class RowMappingDataView : IDataView
             CheckColumn(column);
             int inputCount = _parent.Input.Schema.Count;
             if (column.Index < inputCount)
+            {
+                if (!_requestedInput[column.Index])
+                    throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; request it in GetRowCursor's columnsNeeded.");
                 return _input.GetGetter<TValue>(_parent.Input.Schema[column.Index]);
+            }
             int added = column.Index - inputCount;
             if (!_activeAdded[added])
                 throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; request it in GetRowCursor's columnsNeeded.");
