@@ -184,8 +184,10 @@ public static partial class torch
             public virtual Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null)
             {
                 destination ??= new Dictionary<string, Tensor>();
-                foreach (var (n, p) in named_parameters()) destination.TryAdd(prefix + n, p);
-                foreach (var (n, b) in named_buffers(true, include_nonpersistent: false)) destination.TryAdd(prefix + n, b);
+                // Keys are "prefix.name", as upstream builds them.
+                string Key(string n) => string.IsNullOrEmpty(prefix) ? n : $"{prefix}.{n}";
+                foreach (var (n, p) in named_parameters()) destination.TryAdd(Key(n), p);
+                foreach (var (n, b) in named_buffers(true, include_nonpersistent: false)) destination.TryAdd(Key(n), b);
                 return destination;
             }
 
