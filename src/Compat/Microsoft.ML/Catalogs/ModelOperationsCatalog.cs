@@ -61,21 +61,21 @@ public sealed class ModelOperationsCatalog
         }
     }
 
-    /// <summary>Loads a model zip; <paramref name="inputSchema"/> is null when none was saved.</summary>
-    public ITransformer Load(Stream stream, out DataViewSchema? inputSchema)
+    /// <summary>Loads a model zip; <paramref name="inputSchema"/> is null when none was saved (not annotated nullable, as upstream is nullable-oblivious).</summary>
+    public ITransformer Load(Stream stream, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var repository = new RepositoryReader(stream);
         inputSchema = repository.Contains(ModelFormat.SchemaEntry)
             ? SchemaSerializer.Read(repository.ReadAll(ModelFormat.SchemaEntry, ModelFormat.MaxModelEntryBytes))
-            : null;
+            : null!;
         if (!repository.Contains(ModelFormat.Combine(ModelFormat.RootDirectory, ModelFormat.ModelStreamName)))
             throw new FormatException($"The model has no '{ModelFormat.RootDirectory}/{ModelFormat.ModelStreamName}' entry: it was saved without a transformer.");
         return ModelLoadContext.LoadModel<ITransformer>(Environment, repository, ModelFormat.RootDirectory);
     }
 
     /// <summary>Loads a model zip from <paramref name="filePath"/>.</summary>
-    public ITransformer Load(string filePath, out DataViewSchema? inputSchema)
+    public ITransformer Load(string filePath, out DataViewSchema inputSchema)
     {
         if (string.IsNullOrEmpty(filePath))
             throw new ArgumentOutOfRangeException(nameof(filePath), "filePath cannot be null or empty");
