@@ -101,9 +101,6 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
 
         /// <summary>Whether this describes a column (a default value does not).</summary>
         public bool IsValid => Name != null;
-
-        /// <inheritdoc/>
-        public override string ToString() => $"{Name}: {GetTypeString()}";
     }
 
     /// <summary>Splits a column type into vector kind, item type and key flag.</summary>

@@ -73,9 +73,6 @@ public sealed class ImageTypeAttribute : DataViewTypeAttribute
     public override bool Equals(DataViewTypeAttribute? other) => other is ImageTypeAttribute a && a.Height == Height && a.Width == Width;
 
     /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is DataViewTypeAttribute a && Equals(a);
-
-    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Height, Width);
 
     /// <inheritdoc/>

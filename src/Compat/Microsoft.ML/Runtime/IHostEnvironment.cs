@@ -84,7 +84,7 @@ public enum MessageSensitivity
 }
 
 /// <summary>A message sent through a channel.</summary>
-public readonly struct ChannelMessage
+public struct ChannelMessage
 {
     private readonly string _message;
     private readonly object[]? _args;
