@@ -1,0 +1,209 @@
+namespace Microsoft.ML.Diffusion;
+
+public sealed partial class DiffusionEstimator
+{
+    /// <summary>
+    /// Every setting of diffusion training and the default sampler. Public fields with defaults, as in
+    /// ML.NET's trainer options; a field left at its default is what most users want.
+    /// </summary>
+    public sealed class Options
+    {
+        // ---- columns ---------------------------------------------------------------------------
+
+        /// <summary>The training images: an <c>MLImage</c> column, or a known-size Single vector laid out C×H×W (planar).</summary>
+        public string InputColumnName = DefaultColumnNames.Image;
+
+        /// <summary>The column of generated images the transformer adds.</summary>
+        public string OutputColumnName = DefaultColumnNames.GeneratedImage;
+
+        /// <summary>
+        /// Optional Int32/Int64/UInt32 column of per-row seeds for generation: a row's image then depends only
+        /// on its seed. Without it, row i uses <see cref="Seed"/> + i.
+        /// </summary>
+        public string? SeedColumnName;
+
+        /// <summary>Also emit the generated pixels as a Single vector column of this name (values in the input's scale), or null.</summary>
+        public string? OutputVectorColumnName;
+
+        // ---- input scaling ---------------------------------------------------------------------
+
+        /// <summary>
+        /// For a Single vector input, pixels map to the model's [−1, 1] as (value − <see cref="InputOffset"/>) · <see cref="InputScale"/>.
+        /// The defaults fit ExtractPixels' default 0…255 output. MLImage inputs always map 0…255 to [−1, 1].
+        /// </summary>
+        public float InputScale = 1f / 127.5f;
+
+        /// <summary>See <see cref="InputScale"/>.</summary>
+        public float InputOffset = 127.5f;
+
+        /// <summary>Channels to train on when the input is an MLImage: 1 (gray) or 3 (RGB). Null takes 1 for gray images, else 3.</summary>
+        public int? ImageChannels;
+
+        /// <summary>Image height for a vector input whose type has a single dimension (ignored otherwise).</summary>
+        public int? ImageHeight;
+
+        /// <summary>Image width for a vector input whose type has a single dimension (ignored otherwise).</summary>
+        public int? ImageWidth;
+
+        // ---- U-Net ------------------------------------------------------------------------------
+
+        /// <summary>Channels at the first U-Net level.</summary>
+        public int BaseChannels = 32;
+
+        /// <summary>Channels of each level, as multiples of <see cref="BaseChannels"/>; the image size must be divisible by 2^(levels − 1).</summary>
+        public int[] ChannelMultipliers = [1, 2, 2];
+
+        /// <summary>Residual blocks per level on the way down (one more on the way up).</summary>
+        public int ResBlocksPerLevel = 1;
+
+        /// <summary>Feature-map sizes (the smaller side) at which self-attention follows each residual block; the middle always has one.</summary>
+        public int[] AttentionResolutions = [7];
+
+        /// <summary>Dropout probability inside residual blocks.</summary>
+        public double Dropout = 0.1;
+
+        /// <summary>Groups of every GroupNorm; each level's channel count must be divisible by it.</summary>
+        public int GroupNormGroups = 8;
+
+        /// <summary>Width of the timestep-embedding MLP; 0 means 4 × <see cref="BaseChannels"/>.</summary>
+        public int TimeEmbeddingWidth;
+
+        // ---- diffusion ---------------------------------------------------------------------------
+
+        /// <summary>The noise schedule.</summary>
+        public NoiseScheduleKind Schedule = NoiseScheduleKind.Linear;
+
+        /// <summary>The number of diffusion steps T.</summary>
+        public int Timesteps = 1000;
+
+        /// <summary>β at the first step of the linear schedule.</summary>
+        public double BetaStart = 1e-4;
+
+        /// <summary>β at the last step of the linear schedule.</summary>
+        public double BetaEnd = 0.02;
+
+        /// <summary>What the network predicts.</summary>
+        public PredictionTarget PredictionTarget = PredictionTarget.Epsilon;
+
+        /// <summary>Per-timestep loss weighting.</summary>
+        public LossWeighting LossWeighting = LossWeighting.None;
+
+        /// <summary>γ of Min-SNR-γ weighting.</summary>
+        public double MinSnrGamma = 5.0;
+
+        // ---- optimisation ------------------------------------------------------------------------
+
+        /// <summary>The optimizer.</summary>
+        public DiffusionOptimizer Optimizer = DiffusionOptimizer.Adam;
+
+        /// <summary>The peak learning rate.</summary>
+        public double LearningRate = 1e-3;
+
+        /// <summary>Steps of linear learning-rate warmup from 0 to <see cref="LearningRate"/>.</summary>
+        public int WarmupSteps = 100;
+
+        /// <summary>Weight decay (decoupled with AdamW, L2 with Adam).</summary>
+        public double WeightDecay;
+
+        /// <summary>Global-norm gradient clipping threshold, or null for none.</summary>
+        public double? GradientClipNorm = 1.0;
+
+        /// <summary>Images per training step.</summary>
+        public int BatchSize = 64;
+
+        /// <summary>The EMA decay of the sampling weights.</summary>
+        public double EmaDecay = 0.999;
+
+        /// <summary>Ramp the EMA decay up as min(decay, (1 + step)/(10 + step)), so short runs do not sample from the initial weights.</summary>
+        public bool EmaWarmup = true;
+
+        // ---- stopping and control --------------------------------------------------------------------
+
+        /// <summary>Stop after this many steps (null: no step limit).</summary>
+        public int? MaxSteps;
+
+        /// <summary>Stop after this many passes over the data (null: no epoch limit).</summary>
+        public int? MaxEpochs = 10;
+
+        /// <summary>Stop when this much wall-clock time has passed (null: no time limit).</summary>
+        public TimeSpan? TrainingTime;
+
+        /// <summary>Random seed of training and of default sampling; null falls back to the MLContext seed, then to 1.</summary>
+        public int? Seed;
+
+        /// <summary>Write a progress line to MLContext.Log every this many steps.</summary>
+        public int LogEveryNSteps = 50;
+
+        /// <summary>Receives a progress report every step, for progress bars and loss curves.</summary>
+        public IProgress<DiffusionTrainingProgress>? Progress;
+
+        /// <summary>Stops training cleanly; Fit then returns the model trained so far.</summary>
+        public CancellationToken CancellationToken;
+
+        /// <summary>The device: "cpu" (Debian's libtorch has no CUDA; "cuda" fails with a clear message).</summary>
+        public string Device = "cpu";
+
+        // ---- default sampler ------------------------------------------------------------------------
+
+        /// <summary>The sampler the trained transformer uses (it can be changed later without retraining).</summary>
+        public DiffusionSamplerOptions Sampler = new();
+    }
+
+    /// <summary>Default column names.</summary>
+    public static class DefaultColumnNames
+    {
+        /// <summary>The input image column.</summary>
+        public const string Image = "Image";
+
+        /// <summary>The generated image column.</summary>
+        public const string GeneratedImage = "GeneratedImage";
+    }
+}
+
+/// <summary>How the transformer runs the reverse process.</summary>
+public sealed record DiffusionSamplerOptions
+{
+    /// <summary>DDPM ancestral (every timestep) or DDIM (a few).</summary>
+    public SamplerKind Kind { get; init; } = SamplerKind.Ddim;
+
+    /// <summary>DDIM: the number of evenly spaced timesteps.</summary>
+    public int Steps { get; init; } = 50;
+
+    /// <summary>DDIM: η, from 0 (deterministic) to 1 (DDPM-like noise).</summary>
+    public double Eta { get; init; }
+
+    /// <summary>DDPM: the variance of each step.</summary>
+    public DdpmVariance Variance { get; init; } = DdpmVariance.FixedLarge;
+
+    /// <summary>Clip the predicted x₀ to [−1, 1] at each step.</summary>
+    public bool ClipDenoised { get; init; } = true;
+
+    /// <summary>Sample with the EMA weights (recommended) rather than the raw ones.</summary>
+    public bool UseEma { get; init; } = true;
+
+    /// <summary>Rows generated together.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Checks the settings, naming the first bad one.</summary>
+    public void Validate(int timesteps)
+    {
+        if (Kind == SamplerKind.Ddim && (Steps < 1 || Steps > timesteps))
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"DDIM steps must be in [1, {timesteps}].");
+        if (Eta is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "η must be in [0, 1].");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The sampling batch size must be positive.");
+    }
+}
+
+/// <summary>A snapshot of training progress.</summary>
+/// <param name="Step">Steps completed.</param>
+/// <param name="Epoch">The current epoch (0-based).</param>
+/// <param name="Loss">This step's loss.</param>
+/// <param name="SmoothedLoss">An exponential moving average of the loss (factor 0.98, bias-corrected).</param>
+/// <param name="ImagesPerSecond">Training throughput over the last steps.</param>
+/// <param name="LearningRate">The learning rate used for this step.</param>
+/// <param name="Elapsed">Wall-clock time since training started.</param>
+/// <param name="EstimatedRemaining">Estimated time to the first stopping condition, if one is known.</param>
+/// <param name="Fraction">Fraction of the run done, from 0 to 1, if known.</param>
+public sealed record DiffusionTrainingProgress(
+    long Step, int Epoch, double Loss, double SmoothedLoss, double ImagesPerSecond, double LearningRate,
+    TimeSpan Elapsed, TimeSpan? EstimatedRemaining, double? Fraction);

@@ -1,0 +1,107 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Image;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// Trains a denoising diffusion model (DDPM, Ho et al. 2020) on an image column: a U-Net noise predictor
+/// fitted with L_simple. <see cref="Fit"/> returns a <see cref="DiffusionSamplerTransformer"/> that generates
+/// new images. Create it with <c>mlContext.Transforms.Diffusion(...)</c>.
+/// </summary>
+public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTransformer>
+{
+    private readonly IHost _host;
+
+    internal DiffusionEstimator(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        _host = env.Register(nameof(DiffusionEstimator));
+        TrainingOptions = options;
+        Validate(options);
+    }
+
+    /// <summary>The options training runs with.</summary>
+    public Options TrainingOptions { get; }
+
+    /// <summary>Trains on <paramref name="input"/> and returns the generator.</summary>
+    public DiffusionSamplerTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = TrainingOptions;
+        CheckDevice(o.Device);
+        var images = TrainingImageReader.Read(input, o);
+        var architecture = new UNetArchitecture(images.Channels, images.Height, images.Width, o.BaseChannels, o.ChannelMultipliers,
+            o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth);
+        try
+        {
+            architecture.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Input column '{o.InputColumnName}' holds {images.Height}×{images.Width} images that the U-Net options cannot take: {e.Message}", e.ParamName, e);
+        }
+        int seed = o.Seed ?? _host.GetSeed() ?? 1;
+        var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd);
+        using var ch = _host.Start("Training");
+        TrainingResult result;
+        using (var data = tensor(images.Pixels, [images.Count, images.Channels, images.Height, images.Width]))
+            result = new DiffusionTrainer(o, schedule, seed, message => ch.Info(message)).Train(data, architecture);
+        var settings = new DiffusionModelSettings(o.OutputColumnName, o.SeedColumnName, o.OutputVectorColumnName, o.InputScale, o.InputOffset,
+            o.PredictionTarget, seed, o.Sampler);
+        return new DiffusionSamplerTransformer(_host, settings, schedule, result.Model, result.Ema, result.LossHistory, result.Steps);
+    }
+
+    /// <summary>The input schema plus the generated image column (and the optional vector column).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var o = TrainingOptions;
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        if (!columns.TryGetValue(o.InputColumnName, out var input))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find input column '{o.InputColumnName}'.");
+        bool isImage = input.Kind == SchemaShape.Column.VectorKind.Scalar && input.ItemType is ImageDataViewType;
+        bool isVector = input.Kind == SchemaShape.Column.VectorKind.Vector && input.ItemType == NumberDataViewType.Single;
+        if (!isImage && !isVector)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Schema mismatch for input column '{o.InputColumnName}': expected Image or Vector<Single>, got {input.GetTypeString()}.");
+        if (o.SeedColumnName is string seed && !columns.ContainsKey(seed))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find seed column '{seed}'.");
+        columns[o.OutputColumnName] = new SchemaShape.Column(o.OutputColumnName, SchemaShape.Column.VectorKind.Scalar, new ImageDataViewType(), false);
+        if (o.OutputVectorColumnName is string v)
+            columns[v] = new SchemaShape.Column(v, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
+
+    private static void CheckDevice(string name)
+    {
+        var device = new Device(name);
+        if (device.type == DeviceType.CPU) return;
+        if (device.type == DeviceType.CUDA && cuda.is_available()) return;
+        throw new NotSupportedException(
+            $"Device '{name}' is not available: this build runs on Debian's CPU-only libtorch (torch.cuda.is_available() is false). Set Options.Device to \"cpu\".");
+    }
+
+    private static void Validate(Options o)
+    {
+        if (string.IsNullOrWhiteSpace(o.InputColumnName)) throw new ArgumentOutOfRangeException(nameof(o.InputColumnName), "The input column name cannot be empty.");
+        if (string.IsNullOrWhiteSpace(o.OutputColumnName)) throw new ArgumentOutOfRangeException(nameof(o.OutputColumnName), "The output column name cannot be empty.");
+        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive.");
+        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive.");
+        if (o.WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(o.WarmupSteps), o.WarmupSteps, "WarmupSteps cannot be negative.");
+        if (o.GradientClipNorm is double clip && !(clip > 0)) throw new ArgumentOutOfRangeException(nameof(o.GradientClipNorm), clip, "GradientClipNorm must be positive (or null for none).");
+        if (o.EmaDecay is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(o.EmaDecay), o.EmaDecay, "EmaDecay must be in [0, 1).");
+        if (o.Timesteps < 2) throw new ArgumentOutOfRangeException(nameof(o.Timesteps), o.Timesteps, "Timesteps must be at least 2.");
+        if (o.MaxSteps is int s && s < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxSteps), s, "MaxSteps cannot be negative.");
+        if (o.MaxEpochs is int e && e < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxEpochs), e, "MaxEpochs cannot be negative.");
+        if (o.MaxSteps is null && o.MaxEpochs is null && o.TrainingTime is null)
+            throw new ArgumentException("Set at least one of MaxSteps, MaxEpochs and TrainingTime, or training would never stop.", nameof(o.MaxEpochs));
+        if (o.MinSnrGamma <= 0) throw new ArgumentOutOfRangeException(nameof(o.MinSnrGamma), o.MinSnrGamma, "MinSnrGamma must be positive.");
+        if (!(o.InputScale != 0 && float.IsFinite(o.InputScale))) throw new ArgumentOutOfRangeException(nameof(o.InputScale), o.InputScale, "InputScale must be finite and non-zero.");
+        ArgumentNullException.ThrowIfNull(o.Sampler, nameof(o.Sampler));
+        o.Sampler.Validate(o.Timesteps);
+    }
+}

@@ -1,0 +1,181 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Image;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// A trained diffusion model. <see cref="Transform"/> adds a generated image to every input row, lazily
+/// and in batches as a cursor moves; a row's image depends only on its seed (the seed column, or the
+/// model seed plus the row position), never on batch composition. Save it with <c>mlContext.Model.Save</c>.
+/// </summary>
+public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposable
+{
+    private readonly IHost _host;
+    private readonly UNetModel _model;
+    private readonly UNetModel _ema;
+    private DiffusionSamplerOptions _sampler;
+    private bool _disposed;
+
+    internal DiffusionSamplerTransformer(IHostEnvironment env, DiffusionModelSettings settings, NoiseSchedule schedule,
+        UNetModel model, UNetModel ema, IReadOnlyList<float> lossHistory, long trainedSteps)
+    {
+        _host = env.Register(nameof(DiffusionSamplerTransformer));
+        Settings = settings;
+        Schedule = schedule;
+        _model = model;
+        _ema = ema;
+        _sampler = settings.Sampler;
+        LossHistory = lossHistory;
+        TrainedSteps = trainedSteps;
+        _model.eval();
+        _ema.eval();
+    }
+
+    internal DiffusionModelSettings Settings { get; }
+
+    /// <summary>The noise schedule the model was trained with.</summary>
+    public NoiseSchedule Schedule { get; }
+
+    /// <summary>The U-Net's architecture.</summary>
+    public UNetArchitecture Architecture => _model.Architecture;
+
+    /// <summary>The training loss of every step, for loss curves.</summary>
+    public IReadOnlyList<float> LossHistory { get; }
+
+    /// <summary>The number of optimisation steps the model was trained for.</summary>
+    public long TrainedSteps { get; }
+
+    /// <summary>The name of the generated image column.</summary>
+    public string OutputColumnName => Settings.OutputColumnName;
+
+    /// <summary>The sampler used by <see cref="Transform"/>; set it to change sampling without retraining.</summary>
+    public DiffusionSamplerOptions SamplerOptions
+    {
+        get => _sampler;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate(Schedule.Timesteps);
+            _sampler = value;
+        }
+    }
+
+    /// <summary>Whether the transformer maps rows one to one (it does: one generated image per input row).</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input schema plus the generated columns.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckSeedColumn(inputSchema);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        builder.AddColumn(Settings.OutputColumnName, new ImageDataViewType(Architecture.ImageHeight, Architecture.ImageWidth));
+        if (Settings.OutputVectorColumnName is string v)
+            builder.AddColumn(v, new VectorDataViewType(NumberDataViewType.Single, Architecture.ImageChannels, Architecture.ImageHeight, Architecture.ImageWidth));
+        return builder.ToSchema();
+    }
+
+    /// <summary>A lazy view of <paramref name="input"/> with the generated columns; nothing is sampled until a cursor reads them.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new GeneratedImageDataView(this, input, GetOutputSchema(input.Schema));
+    }
+
+    /// <summary>A mapper that generates the image of one row at a time.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new RowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    internal DataViewSchema.Column? SeedColumn(DataViewSchema schema) =>
+        Settings.SeedColumnName is string name ? schema.GetColumnOrNull(name) : null;
+
+    private void CheckSeedColumn(DataViewSchema schema)
+    {
+        if (Settings.SeedColumnName is not string name) return;
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find seed column '{name}' (expected Int32, Int64 or UInt32).");
+        if (column.Type != NumberDataViewType.Int32 && column.Type != NumberDataViewType.Int64 && column.Type != NumberDataViewType.UInt32)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for seed column '{name}': expected Int32, Int64 or UInt32, got {column.Type}.");
+    }
+
+    /// <summary>
+    /// Generates one image per seed with the current sampler; returns planar (C, H, W) pixels per image in [−1, 1].
+    /// </summary>
+    public float[][] Generate(IReadOnlyList<long> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new float[seeds.Count][];
+        int batch = _sampler.BatchSize;
+        for (int start = 0; start < seeds.Count; start += batch)
+        {
+            var chunk = seeds.Skip(start).Take(batch).ToArray();
+            var pixels = GenerateBatch(chunk);
+            int size = pixels.Length / chunk.Length;
+            for (int i = 0; i < chunk.Length; i++) result[start + i] = pixels.AsSpan(i * size, size).ToArray();
+        }
+        return result;
+    }
+
+    internal float[] GenerateBatch(long[] seeds)
+    {
+        var a = Architecture;
+        var network = _sampler.UseEma ? _ema : _model;
+        var sampler = DiffusionSamplers.Create(_sampler);
+        var generators = seeds.Select(s => new Generator(unchecked((ulong)s))).ToList();
+        try
+        {
+            using var mode = inference_mode();
+            using var scope = NewDisposeScope();
+            var xT = cat(generators.Select(g => randn([1, a.ImageChannels, a.ImageHeight, a.ImageWidth], generator: g)).ToList(), 0);
+            var x0 = sampler.Sample((x, t) => network.call(x, t), Schedule, Settings.PredictionTarget, xT, generators);
+            return x0.clamp(-1, 1).data<float>().ToArray();
+        }
+        finally
+        {
+            foreach (var g in generators) g.Dispose();
+        }
+    }
+
+    internal MLImage ToImage(ReadOnlySpan<float> planar)
+    {
+        var a = Architecture;
+        int n = a.ImageHeight * a.ImageWidth;
+        var bgra = new byte[4 * n];
+        for (int i = 0; i < n; i++)
+        {
+            byte r = ToByte(planar[i]);
+            byte g = a.ImageChannels >= 3 ? ToByte(planar[n + i]) : r;
+            byte b = a.ImageChannels >= 3 ? ToByte(planar[2 * n + i]) : r;
+            bgra[4 * i] = b;
+            bgra[4 * i + 1] = g;
+            bgra[4 * i + 2] = r;
+            bgra[4 * i + 3] = 255;
+        }
+        return MLImage.CreateFromPixels(a.ImageWidth, a.ImageHeight, MLPixelFormat.Bgra32, bgra);
+    }
+
+    // [−1, 1] → {0 … 255}, inverting training's p/127.5 − 1.
+    private static byte ToByte(float x) => (byte)Math.Clamp(MathF.Round((x + 1f) * 127.5f), 0f, 255f);
+
+    internal float[] ToOutputVector(ReadOnlySpan<float> planar)
+    {
+        var v = new float[planar.Length];
+        for (int i = 0; i < v.Length; i++) v[i] = planar[i] / Settings.OutputScale + Settings.OutputOffset;
+        return v;
+    }
+
+    /// <summary>Releases the networks.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _model.Dispose();
+        _ema.Dispose();
+        Schedule.Dispose();
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>The outcome of a training run.</summary>
+internal sealed record TrainingResult(UNetModel Model, UNetModel Ema, IReadOnlyList<float> LossHistory, long Steps, int Epochs, TimeSpan Elapsed, bool Cancelled);
+
+/// <summary>
+/// Algorithm 1 of Ho et al. (2020) over an in-memory batch of images: repeat { x₀ ~ data, t ~ U{0..T−1},
+/// ε ~ N(0, I); take a gradient step on ‖target − f_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t)‖² } with warmup,
+/// clipping and an EMA of the weights. One dispose scope per step keeps native memory flat.
+/// </summary>
+internal sealed class DiffusionTrainer
+{
+    private readonly DiffusionEstimator.Options _options;
+    private readonly NoiseSchedule _schedule;
+    private readonly Action<string> _log;
+    private readonly int _seed;
+
+    public DiffusionTrainer(DiffusionEstimator.Options options, NoiseSchedule schedule, int seed, Action<string> log)
+    {
+        _options = options;
+        _schedule = schedule;
+        _seed = seed;
+        _log = log;
+    }
+
+    /// <param name="data">Training images (N, C, H, W), Float32 in [−1, 1].</param>
+    /// <param name="architecture">The U-Net to build.</param>
+    public TrainingResult Train(Tensor data, UNetArchitecture architecture)
+    {
+        var o = _options;
+        long n = data.shape[0];
+        int batch = (int)Math.Min(o.BatchSize, n);
+        manual_seed(_seed);                                   // dropout and weight initialisation
+        using var generator = new Generator((ulong)_seed);    // data order, timesteps and noise
+        var model = new UNetModel(architecture);
+        var ema = new UNetModel(architecture);
+        var averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup);
+        var parameters = model.parameters().ToList();
+        using optim.Optimizer optimizer = o.Optimizer == DiffusionOptimizer.AdamW
+            ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
+            : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
+        var group = optimizer.ParamGroups.Single();
+
+        _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
+             $"batch {batch}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
+
+        var losses = new List<float>();
+        var clock = Stopwatch.StartNew();
+        var rate = new ThroughputMeter();
+        double smoothed = 0;
+        long step = 0;
+        int epoch = 0;
+        bool cancelled = false;
+        model.train();
+        try
+        {
+            while (!Done(step, epoch, clock.Elapsed))
+            {
+                using var permutation = randperm(n, generator: generator);
+                for (long start = 0; start < n && !Done(step, epoch, clock.Elapsed); start += batch)
+                {
+                    if (o.CancellationToken.IsCancellationRequested) { cancelled = true; break; }
+                    double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (step + 1.0) / o.WarmupSteps) : 1.0);
+                    group.LearningRate = lr;
+                    long size = Math.Min(batch, n - start);
+                    double loss = TrainStep(model, optimizer, parameters, data, permutation, start, size, generator);
+                    step++;
+                    if (!double.IsFinite(loss))
+                        throw new InvalidOperationException(
+                            $"Training diverged: the loss at step {step} is {loss}. Lower LearningRate (now {o.LearningRate}) or set GradientClipNorm.");
+                    averager.Update();
+                    losses.Add((float)loss);
+                    smoothed = 0.98 * smoothed + 0.02 * loss;
+                    double smoothedUnbiased = smoothed / (1 - Math.Pow(0.98, step));
+                    double imagesPerSecond = rate.Add(size, clock.Elapsed);
+                    Report(step, epoch, loss, smoothedUnbiased, imagesPerSecond, lr, clock.Elapsed, n, batch);
+                }
+                if (cancelled) break;
+                epoch++;
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            ema.Dispose();
+            throw;
+        }
+        if (cancelled) _log($"Training cancelled at step {step}; returning the model trained so far.");
+        _log($"Finished training: {step} steps, {epoch} epochs, {clock.Elapsed:hh\\:mm\\:ss}, final smoothed loss {smoothed / (1 - Math.Pow(0.98, Math.Max(1, step))):F4}.");
+        model.eval();
+        ema.eval();
+        return new TrainingResult(model, ema, losses, step, epoch, clock.Elapsed, cancelled);
+    }
+
+    private double TrainStep(UNetModel model, optim.Optimizer optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
+        long start, long size, Generator generator)
+    {
+        var o = _options;
+        using var scope = NewDisposeScope();
+        var x0 = data.index_select(0, permutation.narrow(0, start, size));
+        var t = randint(0, _schedule.Timesteps, [size], generator: generator);
+        var noise = randn(x0.shape, generator: generator);
+        var xt = ForwardProcess.Sample(_schedule, x0, t, noise);
+        var target = o.PredictionTarget switch
+        {
+            PredictionTarget.Epsilon => noise,
+            PredictionTarget.Sample => x0,
+            _ => ForwardProcess.Velocity(_schedule, x0, t, noise),
+        };
+        var prediction = model.call(xt, t);
+        Tensor loss;
+        if (o.LossWeighting == LossWeighting.None)
+        {
+            loss = nn.functional.mse_loss(prediction, target);
+        }
+        else
+        {
+            var perSample = nn.functional.mse_loss(prediction, target, nn.Reduction.None).mean([1, 2, 3]);
+            loss = (perSample * MinSnrWeights(t)).mean();
+        }
+        optimizer.zero_grad();
+        loss.backward();
+        if (o.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters, clip);
+        optimizer.step();
+        return loss.ToDouble();
+    }
+
+    // Min-SNR-γ: the ε-loss weight is min(SNR, γ)/SNR, the x₀-loss weight min(SNR, γ), the v-loss weight min(SNR, γ)/(SNR + 1).
+    private Tensor MinSnrWeights(Tensor t)
+    {
+        var alphaBar = _schedule.AlphasCumprodTensor.index_select(0, t);
+        var snr = alphaBar / (1 - alphaBar);
+        var clipped = snr.clamp(max: _options.MinSnrGamma);
+        return _options.PredictionTarget switch
+        {
+            PredictionTarget.Epsilon => clipped / snr,
+            PredictionTarget.Sample => clipped,
+            _ => clipped / (snr + 1),
+        };
+    }
+
+    private bool Done(long step, int epoch, TimeSpan elapsed)
+    {
+        var o = _options;
+        return (o.MaxSteps is int s && step >= s)
+            || (o.MaxEpochs is int e && epoch >= e)
+            || (o.TrainingTime is TimeSpan budget && elapsed >= budget);
+    }
+
+    private void Report(long step, int epoch, double loss, double smoothed, double imagesPerSecond, double lr, TimeSpan elapsed, long n, int batch)
+    {
+        var o = _options;
+        double? fraction = null;
+        if (o.MaxSteps is int s) fraction = Max(fraction, step / (double)s);
+        long stepsPerEpoch = (n + batch - 1) / batch;
+        if (o.MaxEpochs is int e) fraction = Max(fraction, step / (double)(e * stepsPerEpoch));
+        if (o.TrainingTime is TimeSpan budget) fraction = Max(fraction, elapsed / budget);
+        TimeSpan? remaining = fraction is > 0 and < 1 ? elapsed * ((1 - fraction.Value) / fraction.Value) : null;
+        var progress = new DiffusionTrainingProgress(step, epoch, loss, smoothed, imagesPerSecond, lr, elapsed, remaining, fraction is null ? null : Math.Min(1, fraction.Value));
+        o.Progress?.Report(progress);
+        if (o.LogEveryNSteps > 0 && step % o.LogEveryNSteps == 0)
+            _log($"step {step} epoch {epoch} loss {smoothed:F4} ({imagesPerSecond:F1} images/s) lr {lr:G3} elapsed {elapsed:hh\\:mm\\:ss}" +
+                 (remaining is TimeSpan r ? $" eta {r:hh\\:mm\\:ss}" : string.Empty));
+    }
+
+    private static double Max(double? a, double b) => a is double x ? Math.Max(x, b) : b;
+
+    /// <summary>Images per second over a sliding window of recent steps.</summary>
+    private sealed class ThroughputMeter
+    {
+        private readonly Queue<(long images, TimeSpan at)> _window = new();
+        private long _images;
+        private TimeSpan _last;
+
+        public double Add(long images, TimeSpan now)
+        {
+            _window.Enqueue((images, now - _last));
+            _images += images;
+            _last = now;
+            while (_window.Count > 20) _images -= _window.Dequeue().images;
+            double seconds = _window.Sum(w => w.at.TotalSeconds);
+            return seconds > 0 ? _images / seconds : 0;
+        }
+    }
+}

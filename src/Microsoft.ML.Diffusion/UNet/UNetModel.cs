@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Microsoft.ML.Diffusion.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// The DDPM noise-prediction U-Net (Ho et al. 2020, Appendix B): a Wide-ResNet encoder/decoder with
+/// GroupNorm, a sinusoidal timestep embedding added in every residual block, self-attention at chosen
+/// resolutions, and skip connections concatenated on the way up. forward(x_t, t) → a tensor shaped like x_t.
+/// </summary>
+public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly TimestepEmbedding temb;
+    private readonly Conv2d conv_in;
+    private readonly ModuleList<nn.Module> down;
+    private readonly ResidualStage mid1;
+    private readonly AttentionBlock mid_attn;
+    private readonly ResidualStage mid2;
+    private readonly ModuleList<nn.Module> up;
+    private readonly GroupNorm norm_out;
+    private readonly Conv2d conv_out;
+
+    /// <summary>Builds a freshly initialised network with the given architecture.</summary>
+    public UNetModel(UNetArchitecture architecture) : base(nameof(UNetModel))
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        architecture.Validate();
+        Architecture = architecture;
+        var a = architecture;
+        int width = a.EffectiveTimeEmbeddingWidth;
+        int groups = a.GroupNormGroups;
+        temb = new TimestepEmbedding(a.BaseChannels, width);
+        conv_in = nn.Conv2d(a.ImageChannels, a.BaseChannels, 3, padding: 1);
+
+        int channels = a.BaseChannels;
+        int resolution = Math.Min(a.ImageHeight, a.ImageWidth);
+        var skipChannels = new Stack<int>();
+        skipChannels.Push(channels);
+        var downModules = new List<nn.Module>();
+        for (int level = 0; level < a.Levels; level++)
+        {
+            int outChannels = a.BaseChannels * a.ChannelMultipliers[level];
+            for (int block = 0; block < a.ResBlocksPerLevel; block++)
+            {
+                downModules.Add(new ResidualStage(channels, outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolution)));
+                channels = outChannels;
+                skipChannels.Push(channels);
+            }
+            if (level == a.Levels - 1) continue;
+            downModules.Add(new Downsample(channels));
+            skipChannels.Push(channels);
+            resolution /= 2;
+        }
+        down = nn.ModuleList(downModules.ToArray());
+
+        mid1 = new ResidualStage(channels, channels, width, a.Dropout, groups, attention: false);
+        mid_attn = new AttentionBlock(channels, groups);
+        mid2 = new ResidualStage(channels, channels, width, a.Dropout, groups, attention: false);
+
+        var upModules = new List<nn.Module>();
+        for (int level = a.Levels - 1; level >= 0; level--)
+        {
+            int outChannels = a.BaseChannels * a.ChannelMultipliers[level];
+            for (int block = 0; block <= a.ResBlocksPerLevel; block++)
+            {
+                upModules.Add(new ResidualStage(channels + skipChannels.Pop(), outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolution)));
+                channels = outChannels;
+            }
+            if (level == 0) continue;
+            upModules.Add(new Modules.Upsample(channels));
+            resolution *= 2;
+        }
+        up = nn.ModuleList(upModules.ToArray());
+
+        norm_out = nn.GroupNorm(groups, channels);
+        conv_out = nn.Conv2d(channels, a.ImageChannels, 3, padding: 1);
+        using (no_grad())
+        {
+            conv_out.weight.zero_();
+            conv_out.bias?.zero_();
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture the network was built with.</summary>
+    public UNetArchitecture Architecture { get; }
+
+    /// <summary>Predicts ε (or x₀, or v) for noisy images x_t (B, C, H, W) at timesteps t (B, Int64).</summary>
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        var tembActivated = nn.functional.silu(temb.call(t));
+        var skips = new Stack<Tensor>();
+        var h = conv_in.call(x);
+        skips.Push(h);
+        foreach (var m in down)
+        {
+            h = m is ResidualStage stage ? stage.call(h, tembActivated) : ((Downsample)m).call(h);
+            skips.Push(h);
+        }
+        h = mid1.call(h, tembActivated);
+        h = mid_attn.call(h);
+        h = mid2.call(h, tembActivated);
+        foreach (var m in up)
+            h = m is ResidualStage stage ? stage.call(cat([h, skips.Pop()], 1), tembActivated) : ((Modules.Upsample)m).call(h);
+        return conv_out.call(nn.functional.silu(norm_out.call(h))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The number of trainable parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+}
