@@ -7,10 +7,11 @@ public static partial class torch
     /// <summary>A pseudo-random number generator whose state can be seeded, saved and restored.</summary>
     public class Generator : IDisposable
     {
-        private static readonly Lazy<Generator> s_default = new(() => new Generator(Check(NativeMethods.ts_generator_default())));
+        private static readonly Lazy<Generator> s_default = new(() => new Generator(Check(NativeMethods.ts_generator_default()), CPU));
         private IntPtr _handle;
 
-        internal Generator(IntPtr handle) { _handle = handle; device = CPU; }
+        // Not Generator(IntPtr): with InternalsVisibleTo, `new Generator(7)` would bind to it (int → nint).
+        private Generator(IntPtr handle, Device device) { _handle = handle; this.device = device; }
 
         /// <summary>Creates a CPU generator with the given seed.</summary>
         public Generator(ulong seed = 0, Device? device = null)
