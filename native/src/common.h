@@ -56,6 +56,12 @@ inline at::TensorOptions options(int32_t dtype_code, int32_t requires_grad) {
   return at::TensorOptions().dtype(dtype(dtype_code)).requires_grad(requires_grad != 0);
 }
 
+// at:: factories ignore TensorOptions::requires_grad (only torch:: ones honour it), so set it here.
+inline at::Tensor with_grad(at::Tensor t, int32_t requires_grad) {
+  if (requires_grad != 0) t.requires_grad_(true);
+  return t;
+}
+
 inline c10::optional<at::Generator> generator(void* g) {
   if (g == nullptr) return c10::nullopt;
   return *static_cast<at::Generator*>(g);

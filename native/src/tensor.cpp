@@ -54,39 +54,39 @@ TS_API int32_t ts_tensor_item_i64(TsTensor t, int64_t* out) { return ts::status(
 
 // ---- factories -----------------------------------------------------------------------------
 TS_API TsTensor ts_empty(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::empty(dims(shape, ndim), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::empty(dims(shape, ndim), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_zeros(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::zeros(dims(shape, ndim), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::zeros(dims(shape, ndim), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_ones(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::ones(dims(shape, ndim), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::ones(dims(shape, ndim), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_full(const int64_t* shape, int32_t ndim, int32_t kind, double d, int64_t i, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::full(dims(shape, ndim), ts::scalar(kind, d, i), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::full(dims(shape, ndim), ts::scalar(kind, d, i), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_rand(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg, void* gen) {
-  return ts::tensor([&] { return at::rand(dims(shape, ndim), ts::generator(gen), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::rand(dims(shape, ndim), ts::generator(gen), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_randn(const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg, void* gen) {
-  return ts::tensor([&] { return at::randn(dims(shape, ndim), ts::generator(gen), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::randn(dims(shape, ndim), ts::generator(gen), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t rg, void* gen) {
-  return ts::tensor([&] { return at::randint(low, high, dims(shape, ndim), ts::generator(gen), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::randint(low, high, dims(shape, ndim), ts::generator(gen), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_randperm(int64_t n, int32_t dtype, int32_t rg, void* gen) {
-  return ts::tensor([&] { return at::randperm(n, ts::generator(gen), ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::randperm(n, ts::generator(gen), ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_arange(int32_t kind, double start, double end, double step, int64_t istart, int64_t iend, int64_t istep, int32_t dtype, int32_t rg) {
   return ts::tensor([&] {
-    return at::arange(ts::scalar(kind, start, istart), ts::scalar(kind, end, iend), ts::scalar(kind, step, istep), ts::options(dtype, rg));
+    return ts::with_grad(at::arange(ts::scalar(kind, start, istart), ts::scalar(kind, end, iend), ts::scalar(kind, step, istep), ts::options(dtype, 0)), rg);
   });
 }
 TS_API TsTensor ts_linspace(double start, double end, int64_t steps, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::linspace(start, end, steps, ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::linspace(start, end, steps, ts::options(dtype, 0)), rg); });
 }
 TS_API TsTensor ts_eye(int64_t n, int64_t m, int32_t dtype, int32_t rg) {
-  return ts::tensor([&] { return at::eye(n, m, ts::options(dtype, rg)); });
+  return ts::tensor([&] { return ts::with_grad(at::eye(n, m, ts::options(dtype, 0)), rg); });
 }
 
 // ---- conversion ----------------------------------------------------------------------------

@@ -25,6 +25,27 @@ public class AutogradTests
     }
 
     [TestMethod]
+    public void FactoriesHonourRequiresGrad()
+    {
+        using var scope = NewDisposeScope();
+        Tensor[] made =
+        [
+            zeros(2, requires_grad: true), ones(new long[] { 2 }, requires_grad: true), empty(2, requires_grad: true),
+            full(2, 1.5, requires_grad: true), rand(2, requires_grad: true), randn(new long[] { 2, 2 }, requires_grad: true),
+            arange(0.0, 1.0, 0.5, requires_grad: true), linspace(0, 1, 3, requires_grad: true), eye(2, requires_grad: true),
+        ];
+        foreach (var t in made)
+        {
+            Assert.IsTrue(t.requires_grad, t.ToString());
+            Assert.IsTrue(t.is_leaf);
+        }
+        Assert.IsFalse(zeros(2).requires_grad);
+        var w = randn(new long[] { 3 }, requires_grad: true);
+        (w * 2).sum().backward();
+        Close([2, 2, 2], w.grad!, 0);
+    }
+
+    [TestMethod]
     public void BackwardWithGradTensorsAndNoGrad()
     {
         using var scope = NewDisposeScope();
