@@ -132,13 +132,43 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var xT = cat(generators.Select(g => randn([1, a.ImageChannels, a.ImageHeight, a.ImageWidth], generator: g)).ToList(), 0);
-            var x0 = sampler.Sample((x, t) => network.call(x, t), Schedule, Settings.PredictionTarget, xT, generators);
+            var x0 = sampler.Sample((x, t) => Denoise(network, x, t), Schedule, Settings.PredictionTarget, xT, generators);
             return x0.clamp(-1, 1).data<float>().ToArray();
         }
         finally
         {
             foreach (var g in generators) g.Dispose();
         }
+    }
+
+    /// <summary>Rows the network always sees at once while sampling.</summary>
+    /// <remarks>
+    /// BLAS and oneDNN pick kernels by batch size, and different kernels round differently. Evaluating the
+    /// network on fixed-size chunks (padding the last one) makes a row's image independent of how many rows
+    /// are generated with it; within a chunk of this size a row's result does not depend on its position.
+    /// </remarks>
+    internal const int EvaluationChunk = 8;
+
+    private static Tensor Denoise(UNetModel network, Tensor x, Tensor t)
+    {
+        long rows = x.shape[0];
+        using var scope = NewDisposeScope();
+        var outputs = new List<Tensor>();
+        for (long start = 0; start < rows; start += EvaluationChunk)
+        {
+            long length = Math.Min(EvaluationChunk, rows - start);
+            var xs = x.narrow(0, start, length);
+            var ts = t.narrow(0, start, length);
+            if (length < EvaluationChunk)
+            {
+                var padShape = xs.shape;
+                padShape[0] = EvaluationChunk - length;
+                xs = cat([xs, zeros(padShape)], 0);
+                ts = cat([ts, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
+            }
+            outputs.Add(network.call(xs, ts).narrow(0, 0, length));
+        }
+        return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
     internal MLImage ToImage(ReadOnlySpan<float> planar)
