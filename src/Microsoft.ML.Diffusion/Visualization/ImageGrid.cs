@@ -1,0 +1,130 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// Tiles equally sized images into one image, row by row, for looking at many samples at once
+/// (like torchvision's <c>make_grid</c>). Save the result with <see cref="MLImage.Save"/>.
+/// </summary>
+/// <example>
+/// <code>ImageGrid.Create(model.Transform(seeds), "GeneratedImage", columns: 8).Save("samples.png");</code>
+/// </example>
+public static class ImageGrid
+{
+    /// <summary>Reads the images of column <paramref name="imageColumnName"/> in row order and tiles them.</summary>
+    /// <param name="data">The rows; the view is read once, with one cursor.</param>
+    /// <param name="imageColumnName">An image (<see cref="MLImage"/>) column.</param>
+    /// <param name="columns">Tiles per grid row; fewer images than this make a single, narrower row.</param>
+    /// <param name="padding">Pixels between tiles and around the border.</param>
+    /// <param name="maxImages">Read at most this many rows; null reads every row.</param>
+    /// <param name="paddingGray">The gray level (0…255) of the padding and of empty tiles in the last row.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The column is missing or is not an image column, or an argument is out of range.</exception>
+    /// <exception cref="ArgumentException">The column has no rows, a row has no image, or the images differ in size.</exception>
+    public static MLImage Create(IDataView data, string imageColumnName, int columns = 8, int padding = 2, int? maxImages = null, byte paddingGray = 255)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(imageColumnName);
+        CheckLayout(columns, padding, maxImages);
+        var column = data.Schema.GetColumnOrNull(imageColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(imageColumnName),
+                $"Could not find image column '{imageColumnName}'; the data has columns {string.Join(", ", data.Schema.Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not ImageDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(imageColumnName),
+                $"Schema mismatch for column '{imageColumnName}': expected Image (MLImage), got {column.Type}.");
+
+        var images = new List<MLImage>();
+        using (var cursor = data.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<MLImage>(column);
+            while ((maxImages is null || images.Count < maxImages) && cursor.MoveNext())
+            {
+                MLImage image = null!;
+                getter(ref image);
+                images.Add(image ?? throw new ArgumentException(
+                    $"Row {cursor.Position} of column '{imageColumnName}' has no image; every row needs one for a grid.", nameof(data)));
+            }
+        }
+        return Tile(images, columns, padding, paddingGray, $"column '{imageColumnName}'", "row");
+    }
+
+    /// <summary>Tiles <paramref name="images"/> in order.</summary>
+    /// <param name="images">Images of one size.</param>
+    /// <param name="columns">Tiles per grid row; fewer images than this make a single, narrower row.</param>
+    /// <param name="padding">Pixels between tiles and around the border.</param>
+    /// <param name="maxImages">Use at most this many images; null uses all.</param>
+    /// <param name="paddingGray">The gray level (0…255) of the padding and of empty tiles in the last row.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    /// <exception cref="ArgumentException">There are no images, one is null, or they differ in size.</exception>
+    public static MLImage Create(IEnumerable<MLImage> images, int columns = 8, int padding = 2, int? maxImages = null, byte paddingGray = 255)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        CheckLayout(columns, padding, maxImages);
+        var list = (maxImages is int max ? images.Take(max) : images).ToList();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is null) throw new ArgumentException($"Image {i} is null; every entry needs an image for a grid.", nameof(images));
+        return Tile(list, columns, padding, paddingGray, "the image list", "image");
+    }
+
+    private static void CheckLayout(int columns, int padding, int? maxImages)
+    {
+        if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be at least 1.");
+        if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, "padding cannot be negative.");
+        if (maxImages is < 1) throw new ArgumentOutOfRangeException(nameof(maxImages), maxImages, "maxImages must be at least 1 (or null for all).");
+    }
+
+    private static MLImage Tile(List<MLImage> images, int columns, int padding, byte paddingGray, string source, string item)
+    {
+        if (images.Count == 0) throw new ArgumentException($"{Capitalize(source)} has no images; a grid needs at least one.");
+        int tileWidth = images[0].Width, tileHeight = images[0].Height;
+        for (int i = 1; i < images.Count; i++)
+        {
+            if (images[i].Width != tileWidth || images[i].Height != tileHeight)
+                throw new ArgumentException(
+                    $"{Capitalize(source)} holds images of different sizes: {item} 0 is {tileWidth}×{tileHeight} but {item} {i} is {images[i].Width}×{images[i].Height}; " +
+                    "a grid needs one size (resize them first, e.g. with ResizeImages).");
+        }
+        int gridColumns = Math.Min(columns, images.Count);
+        int gridRows = (images.Count + gridColumns - 1) / gridColumns;
+        long width = (long)gridColumns * tileWidth + (gridColumns + 1L) * padding;
+        long height = (long)gridRows * tileHeight + (gridRows + 1L) * padding;
+        if (width * height > int.MaxValue / 4)
+            throw new ArgumentException($"A grid of {gridColumns}×{gridRows} tiles of {tileWidth}×{tileHeight} would be {width}×{height} pixels, too large for one image; pass a smaller maxImages.");
+
+        var pixels = new byte[width * height * 4];
+        for (int i = 0; i < pixels.Length; i += 4)
+        {
+            pixels[i] = pixels[i + 1] = pixels[i + 2] = paddingGray;
+            pixels[i + 3] = 255;
+        }
+        for (int k = 0; k < images.Count; k++)
+        {
+            var image = images[k];
+            var src = image.Pixels;
+            bool rgba = image.PixelFormat == MLPixelFormat.Rgba32;
+            long left = padding + (long)(k % gridColumns) * (tileWidth + padding);
+            long top = padding + (long)(k / gridColumns) * (tileHeight + padding);
+            for (int y = 0; y < tileHeight; y++)
+            {
+                var srcRow = src.Slice(y * tileWidth * 4, tileWidth * 4);
+                var dstRow = pixels.AsSpan((int)(((top + y) * width + left) * 4), tileWidth * 4);
+                if (!rgba)
+                {
+                    srcRow.CopyTo(dstRow);
+                    continue;
+                }
+                for (int x = 0; x < tileWidth * 4; x += 4)
+                {
+                    dstRow[x] = srcRow[x + 2];
+                    dstRow[x + 1] = srcRow[x + 1];
+                    dstRow[x + 2] = srcRow[x];
+                    dstRow[x + 3] = srcRow[x + 3];
+                }
+            }
+        }
+        // Gray inputs (e.g. Fashion-MNIST) keep saving as a 1-channel PNG; the padding is gray too.
+        return MLImage.Wrap(pixels, (int)width, (int)height, MLPixelFormat.Bgra32, images.All(i => i.IsGrayscale));
+    }
+
+    private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}
