@@ -5,9 +5,20 @@ using System.Text;
 
 namespace Microsoft.ML;
 
-/// <summary>Reads and validates the entries of a model zip.</summary>
+/// <summary>
+/// Reads and validates the entries of a model zip (and of any other archive this library writes, such as training
+/// checkpoints). Entries are only ever read into memory, never extracted: names that escape the archive, duplicate
+/// names, sizes over the caller's limit, sizes that disagree with the data and CRC mismatches are all refused as
+/// <see cref="FormatException"/>s naming the entry.
+/// </summary>
 internal sealed class RepositoryReader : IDisposable
 {
+    // More entries than any model or checkpoint holds; a central directory claiming more is forged.
+    public const int MaxEntries = 100_000;
+
+    // Deflate expands at most about 1032:1; a declared size beyond this ratio cannot be honest.
+    private const long MaxDeflateRatio = 1100;
+
     private readonly ZipArchive _zip;
     private readonly Dictionary<string, ZipArchiveEntry> _entries = new(StringComparer.Ordinal);
 
@@ -16,10 +27,13 @@ internal sealed class RepositoryReader : IDisposable
         try
         {
             _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            if (_zip.Entries.Count > MaxEntries)
+                throw new FormatException($"The model zip declares {_zip.Entries.Count} entries; at most {MaxEntries} are accepted.");
             foreach (var entry in _zip.Entries)
             {
                 string name = Normalize(entry.FullName);
-                _entries[name] = entry;
+                if (!_entries.TryAdd(name, entry))
+                    throw new FormatException($"The model zip holds the entry '{name}' twice.");
             }
         }
         catch (InvalidDataException ex)
@@ -31,40 +45,51 @@ internal sealed class RepositoryReader : IDisposable
 
     public bool Contains(string name) => _entries.ContainsKey(name);
 
-    /// <summary>Reads a whole entry, refusing sizes beyond <paramref name="maxBytes"/> and detecting truncation.</summary>
+    /// <summary>The entry names, in archive order.</summary>
+    public IEnumerable<string> Names => _entries.Keys;
+
+    /// <summary>
+    /// Reads a whole entry, refusing sizes beyond <paramref name="maxBytes"/> and detecting truncation, extra data and
+    /// CRC mismatches. Memory grows with the data actually decompressed, not with the size the entry declares.
+    /// </summary>
     public byte[] ReadAll(string name, long maxBytes)
     {
         var entry = Get(name);
-        if (entry.Length > maxBytes)
-            throw ModelFormat.Corrupt(name, $"its size {entry.Length} exceeds the limit of {maxBytes} bytes.");
-        var buffer = new byte[entry.Length];
+        long declared = entry.Length;
+        if (declared < 0 || declared > maxBytes)
+            throw ModelFormat.Corrupt(name, $"its size {declared} exceeds the limit of {maxBytes} bytes.");
+        if (declared > entry.CompressedLength * MaxDeflateRatio + 1024)
+            throw ModelFormat.Corrupt(name, $"its declared size {declared} cannot come from {entry.CompressedLength} compressed bytes.");
+        using var buffer = new MemoryStream((int)Math.Min(declared, 1 << 20));
         try
         {
             using var s = entry.Open();
-            s.ReadExactly(buffer);
-            if (s.ReadByte() != -1)
-                throw ModelFormat.Corrupt(name, "it holds more data than its declared size.");
+            var chunk = new byte[81920];
+            int n;
+            while ((n = s.Read(chunk, 0, (int)Math.Min(chunk.Length, declared + 1 - buffer.Length))) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > declared)
+                    throw ModelFormat.Corrupt(name, "it holds more data than its declared size.");
+            }
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
         {
             throw ModelFormat.Corrupt(name, $"the compressed data cannot be read ({ex.Message}).");
         }
-        return buffer;
+        if (buffer.Length != declared)
+            throw ModelFormat.Corrupt(name, $"it ends after {buffer.Length} of its {declared} declared bytes (the entry is truncated).");
+        var bytes = buffer.ToArray();
+        if (Crc32.Compute(bytes) != entry.Crc32)
+            throw ModelFormat.Corrupt(name, "its CRC-32 does not match its data.");
+        return bytes;
     }
 
-    /// <summary>Opens an entry for streaming; decompression errors surface as <see cref="FormatException"/>s naming it.</summary>
-    public Stream Open(string name)
-    {
-        var entry = Get(name);
-        try
-        {
-            return new CheckedStream(entry.Open(), name, entry.Length);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw ModelFormat.Corrupt(name, ex.Message);
-        }
-    }
+    /// <summary>
+    /// Opens an entry as a read-only, seekable in-memory stream (at most <see cref="ModelFormat.MaxModelEntryBytes"/>),
+    /// so readers can check every declared size against the bytes actually left before allocating.
+    /// </summary>
+    public Stream Open(string name) => new MemoryStream(ReadAll(name, ModelFormat.MaxModelEntryBytes), writable: false);
 
     public void Dispose() => _zip.Dispose();
 
@@ -91,65 +116,5 @@ internal sealed class RepositoryReader : IDisposable
         if (name.Length == 0 || name.StartsWith('/') || name.Contains(':') || segments.Any(s => s == ".." || s == "."))
             throw new FormatException($"The model entry '{fullName}' has a path that escapes the archive.");
         return name;
-    }
-
-    private sealed class CheckedStream : Stream
-    {
-        private readonly Stream _inner;
-        private readonly string _name;
-        private readonly long _length;
-        private long _read;
-
-        public CheckedStream(Stream inner, string name, long length)
-        {
-            _inner = inner;
-            _name = name;
-            _length = length;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _read;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            try
-            {
-                int n = _inner.Read(buffer, offset, count);
-                _read += n;
-                return n;
-            }
-            catch (InvalidDataException ex)
-            {
-                throw ModelFormat.Corrupt(_name, ex.Message);
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                _inner.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

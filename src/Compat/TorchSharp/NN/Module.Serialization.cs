@@ -71,6 +71,10 @@ public static partial class torch
                 var sd = state_dict();
                 long count = LEB128Codec.Decode(reader);
                 if (count > 1_000_000) throw new InvalidDataException($"The weights declare {count} entries; that is not a module state dict.");
+                // Each entry takes at least three bytes (key length, dtype, rank).
+                var stream = reader.BaseStream;
+                if (stream.CanSeek && count > (stream.Length - stream.Position) / 3)
+                    throw new InvalidDataException($"The weights declare {count} entries but only {stream.Length - stream.Position} bytes remain.");
                 if (strict && count != sd.Count)
                     throw new ArgumentException($"The weights hold {count} entries but the module has {sd.Count}.");
                 var seen = new HashSet<string>();
@@ -105,6 +109,11 @@ public static partial class torch
                 catch (EndOfStreamException e)
                 {
                     throw new InvalidDataException("The weights end in the middle of a key.", e);
+                }
+                catch (IOException e)
+                {
+                    // BinaryReader reports a negative key length as a plain IOException.
+                    throw new InvalidDataException("The weights hold a key with an invalid length.", e);
                 }
                 catch (FormatException e)
                 {

@@ -154,6 +154,23 @@ namespace TorchSharp.Modules
         /// <summary>Restores state written by <see cref="save_state_dict(BinaryWriter)"/> for the same parameters.</summary>
         public void load_state_dict(BinaryReader reader)
         {
+            try
+            {
+                LoadState(reader);
+            }
+            catch (Exception e)
+            {
+                // A half-loaded state would crash the next step; leave the optimizer as if freshly created.
+                foreach (var s in _state.Values) s.Dispose();
+                _state.Clear();
+                if (e is EndOfStreamException)
+                    throw new InvalidDataException("The optimizer state ends before all of it was read (it is truncated).", e);
+                throw;
+            }
+        }
+
+        private void LoadState(BinaryReader reader)
+        {
             int groups = reader.ReadInt32();
             if (groups != _parameter_groups.Count)
                 throw new InvalidDataException($"The optimizer state has {groups} parameter groups but the optimizer has {_parameter_groups.Count}.");
@@ -167,11 +184,13 @@ namespace TorchSharp.Modules
             foreach (var p in ps)
             {
                 if (!reader.ReadBoolean()) continue;
-                var s = new AdamState { step = reader.ReadInt64() };
+                long step = reader.ReadInt64();
+                if (step < 0) throw new InvalidDataException($"The optimizer state holds a negative step count {step}.");
+                var s = new AdamState { step = step };
+                _state[p] = s;
                 s.exp_avg = ReadLike(reader, p);
                 s.exp_avg_sq = ReadLike(reader, p);
                 s.max_exp_avg_sq = reader.ReadBoolean() ? ReadLike(reader, p) : null;
-                _state[p] = s;
             }
         }
 

@@ -77,10 +77,25 @@ public static class TensorExtensionMethods
             throw new InvalidDataException(
                 $"A tensor of shape [{string.Join(", ", shape)}] needs {bytes} bytes but only {stream.Length - stream.Position} remain.");
         if (bytes > int.MaxValue) throw new InvalidDataException($"A tensor of {bytes} bytes is too large to load.");
-        var data = reader.ReadBytes((int)bytes);
+        var data = stream.CanSeek ? reader.ReadBytes((int)bytes) : ReadGrowing(reader, (int)bytes);
         if (data.Length != bytes)
             throw new InvalidDataException($"A tensor of shape [{string.Join(", ", shape)}] needs {bytes} bytes but the data ended after {data.Length}.");
         return data;
+    }
+
+    // Without a known length, memory must follow the bytes that actually arrive, not the size the header claims.
+    private static byte[] ReadGrowing(BinaryReader reader, int bytes)
+    {
+        const int Chunk = 1 << 20;
+        if (bytes <= Chunk) return reader.ReadBytes(bytes);
+        using var buffer = new MemoryStream(Chunk);
+        while (buffer.Length < bytes)
+        {
+            var part = reader.ReadBytes((int)Math.Min(Chunk, bytes - buffer.Length));
+            if (part.Length == 0) break;
+            buffer.Write(part);
+        }
+        return buffer.ToArray();
     }
 
     private static unsafe Tensor FromBytes(byte[] bytes, ScalarType type, long[] shape)
