@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Diffusion;
 
@@ -28,13 +27,6 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.FullName!,
         loaderSignature: LoaderSignature);
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        MaxDepth = 16,
-    };
-
     /// <summary>Registers the loader with ML.NET's model loading; runs when this assembly loads.</summary>
     // A library module initializer is deliberate here: the loader must be registered before any model zip
     // naming it is read, and no user call is guaranteed to come first.
@@ -50,9 +42,9 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         ctx.SetVersionInfo(GetVersionInfo());
         var saved = new SavedSettings(Architecture, Schedule.Kind, Schedule.Timesteps, Schedule.Betas[0], Schedule.Betas[^1],
             Settings with { Sampler = _sampler }, TrainedSteps);
-        ctx.SaveTextStream("Settings.json", w => w.Write(JsonSerializer.Serialize(saved, s_json)));
-        ctx.SaveBinaryStream("UNet.dat", w => _model.save(w));
-        ctx.SaveBinaryStream("Ema.dat", w => _ema.save(w));
+        ctx.SaveTextStream("Settings.json", w => w.Write(GuardedJson.Write(saved)));
+        ctx.SaveBinaryStream("UNet.dat", w => StateDictEntry.Write(w.BaseStream, _model));
+        ctx.SaveBinaryStream("Ema.dat", w => StateDictEntry.Write(w.BaseStream, _ema));
         ctx.SaveBinaryStream("LossHistory.bin", w =>
         {
             w.Write(LossHistory.Count);
@@ -60,72 +52,100 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         });
     }
 
+    // Every malformed entry fails with an InvalidDataException naming it (the model-zip layer adds FormatExceptions);
+    // nothing is allocated from a declared size before it is checked against the entry's real length.
     private static DiffusionSamplerTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
+        string settingsEntry = $"{ctx.Directory}/Settings.json";
         SavedSettings? saved = null;
-        if (!ctx.TryLoadTextStream("Settings.json", r => saved = Parse(r.ReadToEnd(), ctx.Directory)))
+        if (!ctx.TryLoadTextStream("Settings.json", r => saved = GuardedJson.Parse<SavedSettings>(r.ReadToEnd(), settingsEntry)))
             throw Missing(ctx, "Settings.json");
         var s = saved!;
+        CheckSettings(s, settingsEntry);
+        var weights = ReadWeights(ctx, "UNet.dat");
+        Dictionary<string, Tensor>? emaWeights = null;
+        NoiseSchedule? schedule = null;
+        UNetModel? model = null, ema = null;
         try
         {
-            s.Architecture.Validate();
+            emaWeights = ReadWeights(ctx, "Ema.dat");
+            ArchitectureBounds.Check(s.Architecture, StateDictEntry.Elements(weights), settingsEntry);
+            schedule = CreateSchedule(s, settingsEntry);
+            model = new UNetModel(s.Architecture);
+            ema = new UNetModel(s.Architecture);
+            StateDictEntry.Apply(weights, model, $"{ctx.Directory}/UNet.dat");
+            StateDictEntry.Apply(emaWeights, ema, $"{ctx.Directory}/Ema.dat");
+            var losses = ReadLosses(ctx);
+            return new DiffusionSamplerTransformer(env, s.Settings, schedule, model, ema, losses, s.TrainedSteps);
+        }
+        catch
+        {
+            model?.Dispose();
+            ema?.Dispose();
+            schedule?.Dispose();
+            throw;
+        }
+        finally
+        {
+            StateDictEntry.Dispose(weights);
+            if (emaWeights is not null) StateDictEntry.Dispose(emaWeights);
+        }
+    }
+
+    private static void CheckSettings(SavedSettings s, string entry)
+    {
+        GuardedJson.RequireDefined(s.ScheduleKind, nameof(s.ScheduleKind), entry);
+        GuardedJson.RequireDefined(s.Settings.PredictionTarget, nameof(s.Settings.PredictionTarget), entry);
+        GuardedJson.RequireDefined(s.Settings.Sampler.Kind, "Sampler.Kind", entry);
+        GuardedJson.RequireDefined(s.Settings.Sampler.Variance, "Sampler.Variance", entry);
+        if (s.Timesteps is < 2 or > 100_000) throw new InvalidDataException($"Entry '{entry}' declares {s.Timesteps} timesteps.");
+        if (s.TrainedSteps < 0) throw new InvalidDataException($"Entry '{entry}' declares {s.TrainedSteps} trained steps.");
+        if (!(float.IsFinite(s.Settings.OutputScale) && s.Settings.OutputScale != 0 && float.IsFinite(s.Settings.OutputOffset)))
+            throw new InvalidDataException($"Entry '{entry}' declares an output scale {s.Settings.OutputScale} and offset {s.Settings.OutputOffset}; both must be finite, the scale non-zero.");
+        try
+        {
             s.Settings.Sampler.Validate(s.Timesteps);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"Entry '{ctx.Directory}/Settings.json' is invalid: {e.Message}", e);
+            throw new InvalidDataException($"Entry '{entry}' is invalid: {e.Message}", e);
         }
-        if (s.Timesteps is < 2 or > 100_000) throw new InvalidDataException($"Entry '{ctx.Directory}/Settings.json' declares {s.Timesteps} timesteps.");
-        var schedule = NoiseSchedule.Create(s.ScheduleKind, s.Timesteps, s.BetaStart, s.BetaEnd);
-        var model = new UNetModel(s.Architecture);
-        var ema = new UNetModel(s.Architecture);
-        var losses = new List<float>();
-        try
-        {
-            LoadWeights(ctx, "UNet.dat", model);
-            LoadWeights(ctx, "Ema.dat", ema);
-            if (!ctx.TryLoadBinaryStream("LossHistory.bin", r =>
-            {
-                int n = r.ReadInt32();
-                if (n < 0 || n > MaxLossHistory || (long)n * 4 > r.BaseStream.Length - 4)
-                    throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' declares {n} losses, more than it holds.");
-                for (int i = 0; i < n; i++) losses.Add(r.ReadSingle());
-            }))
-                throw Missing(ctx, "LossHistory.bin");
-        }
-        catch
-        {
-            model.Dispose();
-            ema.Dispose();
-            schedule.Dispose();
-            throw;
-        }
-        return new DiffusionSamplerTransformer(env, s.Settings, schedule, model, ema, losses, s.TrainedSteps);
     }
 
-    private static void LoadWeights(ModelLoadContext ctx, string name, UNetModel model)
+    private static NoiseSchedule CreateSchedule(SavedSettings s, string entry)
     {
         try
         {
-            if (!ctx.TryLoadBinaryStream(name, r => model.load(r))) throw Missing(ctx, name);
+            return NoiseSchedule.Create(s.ScheduleKind, s.Timesteps, s.BetaStart, s.BetaEnd);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"Entry '{ctx.Directory}/{name}' does not match the saved architecture: {e.Message}", e);
+            throw new InvalidDataException($"Entry '{entry}' declares an invalid noise schedule: {e.Message}", e);
         }
     }
 
-    private static SavedSettings Parse(string json, string directory)
+    private static Dictionary<string, Tensor> ReadWeights(ModelLoadContext ctx, string name)
     {
-        try
+        Dictionary<string, Tensor>? weights = null;
+        if (!ctx.TryLoadBinaryStream(name, r => weights = StateDictEntry.Read(r.BaseStream, $"{ctx.Directory}/{name}")))
+            throw Missing(ctx, name);
+        return weights!;
+    }
+
+    private static List<float> ReadLosses(ModelLoadContext ctx)
+    {
+        var losses = new List<float>();
+        if (!ctx.TryLoadBinaryStream("LossHistory.bin", r =>
         {
-            return JsonSerializer.Deserialize<SavedSettings>(json, s_json) ?? throw new InvalidDataException($"Entry '{directory}/Settings.json' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Entry '{directory}/Settings.json' is not valid settings JSON: {e.Message}", e);
-        }
+            int n = r.ReadInt32();
+            if (n < 0 || n > MaxLossHistory || (long)n * 4 != r.BaseStream.Length - 4)
+                throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' declares {n} losses but holds {r.BaseStream.Length - 4} bytes of them.");
+            losses.Capacity = n;
+            for (int i = 0; i < n; i++) losses.Add(r.ReadSingle());
+        }))
+            throw Missing(ctx, "LossHistory.bin");
+        return losses;
     }
 
     private static InvalidDataException Missing(ModelLoadContext ctx, string name) =>

@@ -1,0 +1,84 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// A module's weights as one archive entry in TorchSharp's .dat format, read without knowing the module: every
+/// count, key and tensor header is checked against the bytes left in the entry before anything is allocated, so
+/// a hostile entry fails with an <see cref="InvalidDataException"/> naming it instead of exhausting memory.
+/// </summary>
+internal static class StateDictEntry
+{
+    // No U-Net has this many tensors; the bound keeps a forged count from driving a long loop.
+    private const long MaxTensors = 100_000;
+
+    // A key length, a dtype and a rank byte at the least.
+    private const int MinEntryBytes = 3;
+
+    /// <summary>Writes <paramref name="module"/>'s state dict.</summary>
+    public static void Write(Stream stream, nn.Module module) => module.save(stream);
+
+    /// <summary>Reads every (key, tensor) pair of the entry; the caller owns the tensors.</summary>
+    public static Dictionary<string, Tensor> Read(Stream stream, string entry)
+    {
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            long count = LEB128Codec.Decode(reader);
+            long remaining = stream.Length - stream.Position;
+            if (count > MaxTensors || count > remaining / MinEntryBytes)
+                throw new InvalidDataException($"Entry '{entry}' declares {count} tensors, more than its {remaining} bytes can hold.");
+            for (long k = 0; k < count; k++)
+            {
+                string key = reader.ReadString();
+                var tensor = TensorExtensionMethods.Load(reader)!;
+                if (!tensors.TryAdd(key, tensor))
+                {
+                    tensor.Dispose();
+                    throw new InvalidDataException($"Entry '{entry}' holds the tensor '{key}' twice.");
+                }
+            }
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException($"Entry '{entry}' has {stream.Length - stream.Position} bytes after its last tensor.");
+            return tensors;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+        {
+            Dispose(tensors);
+            throw e is InvalidDataException && e.Message.Contains(entry, StringComparison.Ordinal)
+                ? e
+                : new InvalidDataException($"Entry '{entry}' is not a valid weights file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Copies the tensors into <paramref name="module"/>; keys, shapes and dtypes must match exactly.</summary>
+    public static void Apply(IReadOnlyDictionary<string, Tensor> saved, nn.Module module, string entry)
+    {
+        var target = module.state_dict();
+        if (saved.Count != target.Count)
+            throw new InvalidDataException($"Entry '{entry}' holds {saved.Count} tensors but the network has {target.Count}.");
+        foreach (var (key, destination) in target)
+        {
+            if (!saved.TryGetValue(key, out var source))
+                throw new InvalidDataException($"Entry '{entry}' lacks the tensor '{key}'.");
+            if (source.dtype != destination.dtype || !source.shape.SequenceEqual(destination.shape))
+                throw new InvalidDataException(
+                    $"Entry '{entry}' stores '{key}' as {source.dtype} [{string.Join(", ", source.shape)}] but the network expects {destination.dtype} [{string.Join(", ", destination.shape)}].");
+        }
+        using (no_grad())
+            foreach (var (key, destination) in target)
+                destination.copy_(saved[key]);
+    }
+
+    /// <summary>The total element count of the tensors.</summary>
+    public static long Elements(IReadOnlyDictionary<string, Tensor> tensors) => tensors.Values.Sum(t => t.numel());
+
+    public static void Dispose(Dictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values) t.Dispose();
+        tensors.Clear();
+    }
+}
