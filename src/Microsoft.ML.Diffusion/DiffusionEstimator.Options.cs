@@ -143,6 +143,35 @@ public sealed partial class DiffusionEstimator
         /// <summary>The device: "cpu" (Debian's libtorch has no CUDA; "cuda" fails with a clear message).</summary>
         public string Device = "cpu";
 
+        // ---- checkpoints and resume ------------------------------------------------------------------
+
+        /// <summary>
+        /// Folder for training checkpoints (created if missing), or null for none. A checkpoint holds everything an exact
+        /// resume needs: weights, EMA weights, optimizer state, step, epoch and data order, random-generator states and
+        /// these options. Files are named <c>checkpoint-{step}.zip</c> and written atomically; one is always written when
+        /// training stops (finished or cancelled).
+        /// </summary>
+        public string? CheckpointFolder;
+
+        /// <summary>Also write a checkpoint every this many steps (null: no step interval).</summary>
+        public int? CheckpointEverySteps;
+
+        /// <summary>Also write a checkpoint when this many minutes have passed since the last one (null: no time interval).</summary>
+        public double? CheckpointEveryMinutes;
+
+        /// <summary>How many of the newest checkpoints to keep in <see cref="CheckpointFolder"/>; older ones are deleted.</summary>
+        public int CheckpointsToKeep = 3;
+
+        /// <summary>
+        /// Resume from the newest checkpoint in <see cref="CheckpointFolder"/> that loads; unreadable ones are skipped with
+        /// a warning, and with none training starts afresh. Stopping limits (<see cref="MaxSteps"/>, <see cref="MaxEpochs"/>,
+        /// <see cref="TrainingTime"/>) count from the start of the original run.
+        /// </summary>
+        public bool ResumeFromLatest;
+
+        /// <summary>Resume from this checkpoint file (takes precedence over <see cref="ResumeFromLatest"/>); it must load.</summary>
+        public string? ResumeFrom;
+
         // ---- default sampler ------------------------------------------------------------------------
 
         /// <summary>The sampler the trained transformer uses (it can be changed later without retraining).</summary>

@@ -103,5 +103,6 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         if (!(o.InputScale != 0 && float.IsFinite(o.InputScale))) throw new ArgumentOutOfRangeException(nameof(o.InputScale), o.InputScale, "InputScale must be finite and non-zero.");
         ArgumentNullException.ThrowIfNull(o.Sampler, nameof(o.Sampler));
         o.Sampler.Validate(o.Timesteps);
+        ValidateCheckpointOptions(o);
     }
 }

@@ -35,69 +35,94 @@ internal sealed class DiffusionTrainer
         var o = _options;
         long n = data.shape[0];
         int batch = (int)Math.Min(o.BatchSize, n);
+        var checkpoints = new TrainingCheckpoints(o, n, _seed, _log);
+        using var resume = checkpoints.OpenResume(architecture);
         manual_seed(_seed);                                   // dropout and weight initialisation
         using var generator = new Generator((ulong)_seed);    // data order, timesteps and noise
         var model = new UNetModel(architecture);
         var ema = new UNetModel(architecture);
-        var averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup);
         var parameters = model.parameters().ToList();
-        using optim.Optimizer optimizer = o.Optimizer == DiffusionOptimizer.AdamW
+        using Adam optimizer = o.Optimizer == DiffusionOptimizer.AdamW
             ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
             : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
         var group = optimizer.ParamGroups.Single();
+        var state = new TrainingState
+        {
+            Model = model,
+            Ema = ema,
+            Averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup),
+            Optimizer = optimizer,
+            Generator = generator,
+        };
 
         _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
              $"batch {batch}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
 
-        var losses = new List<float>();
         var clock = Stopwatch.StartNew();
         var rate = new ThroughputMeter();
-        double smoothed = 0;
-        long step = 0;
-        int epoch = 0;
         bool cancelled = false;
-        model.train();
         try
         {
-            while (!Done(step, epoch, clock.Elapsed))
+            resume?.Restore(state);
+            TimeSpan Elapsed() => state.ElapsedBefore + clock.Elapsed;
+            model.train();
+            while (!Done(state.Step, state.Epoch, Elapsed()))
             {
-                using var permutation = randperm(n, generator: generator);
-                for (long start = 0; start < n && !Done(step, epoch, clock.Elapsed); start += batch)
+                if (state.Permutation is null)
+                {
+                    state.SetPermutation(randperm(n, generator: generator));
+                    state.Position = 0;
+                }
+                while (state.Permutation is not null && !Done(state.Step, state.Epoch, Elapsed()))
                 {
                     if (o.CancellationToken.IsCancellationRequested) { cancelled = true; break; }
-                    double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (step + 1.0) / o.WarmupSteps) : 1.0);
+                    double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (state.Step + 1.0) / o.WarmupSteps) : 1.0);
                     group.LearningRate = lr;
-                    long size = Math.Min(batch, n - start);
-                    double loss = TrainStep(model, optimizer, parameters, data, permutation, start, size, generator);
-                    step++;
+                    long size = Math.Min(batch, n - state.Position);
+                    double loss = TrainStep(model, optimizer, parameters, data, state.Permutation, state.Position, size, generator);
+                    long step = ++state.Step;
                     if (!double.IsFinite(loss))
                         throw new InvalidOperationException(
                             $"Training diverged: the loss at step {step} is {loss}. Lower LearningRate (now {o.LearningRate}) or set GradientClipNorm.");
-                    averager.Update();
-                    losses.Add((float)loss);
-                    smoothed = 0.98 * smoothed + 0.02 * loss;
-                    double smoothedUnbiased = smoothed / (1 - Math.Pow(0.98, step));
+                    state.Averager.Update();
+                    state.Losses.Add((float)loss);
+                    state.SmoothedLoss = 0.98 * state.SmoothedLoss + 0.02 * loss;
+                    double smoothedUnbiased = state.SmoothedLoss / (1 - Math.Pow(0.98, step));
                     double imagesPerSecond = rate.Add(size, clock.Elapsed);
-                    Report(step, epoch, loss, smoothedUnbiased, imagesPerSecond, lr, clock.Elapsed, n, batch);
+                    Report(step, state.Epoch, loss, smoothedUnbiased, imagesPerSecond, lr, Elapsed(), n, batch);
+                    state.Position += size;
+                    if (state.Position >= n) FinishEpoch(state);
+                    checkpoints.AfterStep(state, Elapsed());
                 }
                 if (cancelled) break;
-                epoch++;
             }
+            checkpoints.AtEnd(state, Elapsed());
         }
         catch
         {
+            state.SetPermutation(null);
             model.Dispose();
             ema.Dispose();
             throw;
         }
-        if (cancelled) _log($"Training cancelled at step {step}; returning the model trained so far.");
-        _log($"Finished training: {step} steps, {epoch} epochs, {clock.Elapsed:hh\\:mm\\:ss}, final smoothed loss {smoothed / (1 - Math.Pow(0.98, Math.Max(1, step))):F4}.");
+        state.SetPermutation(null);
+        long steps = state.Step;
+        if (cancelled) _log($"Training cancelled at step {steps}; returning the model trained so far.");
+        _log($"Finished training: {steps} steps, {state.Epoch} epochs, {state.ElapsedBefore + clock.Elapsed:hh\\:mm\\:ss}, final smoothed loss {state.SmoothedLoss / (1 - Math.Pow(0.98, Math.Max(1, steps))):F4}.");
         model.eval();
         ema.eval();
-        return new TrainingResult(model, ema, losses, step, epoch, clock.Elapsed, cancelled);
+        return new TrainingResult(model, ema, state.Losses, steps, state.Epoch, state.ElapsedBefore + clock.Elapsed, cancelled);
     }
 
-    private double TrainStep(UNetModel model, optim.Optimizer optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
+    // An epoch ends after its last batch, so a checkpoint taken there resumes by drawing the next epoch's order.
+    private static void FinishEpoch(TrainingState state)
+    {
+        state.Epoch++;
+        state.SetPermutation(null);
+        state.Position = 0;
+    }
+
+    private double TrainStep(UNetModel model, Adam optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
         long start, long size, Generator generator)
     {
         var o = _options;

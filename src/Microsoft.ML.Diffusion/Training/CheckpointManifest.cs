@@ -1,0 +1,44 @@
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>The scalar part of a checkpoint: where the run stands, the data it trains on and the network it builds.</summary>
+/// <param name="Format">The checkpoint layout version.</param>
+/// <param name="Step">Steps completed.</param>
+/// <param name="Epoch">Epochs completed.</param>
+/// <param name="Position">Index of the next batch in the epoch's permutation (0 when none is stored).</param>
+/// <param name="EmaUpdates">EMA updates taken (sets the warmup decay).</param>
+/// <param name="ElapsedSeconds">Training time so far.</param>
+/// <param name="SmoothedLoss">The biased loss average.</param>
+/// <param name="Images">Training images.</param>
+/// <param name="Seed">The seed the run started with.</param>
+/// <param name="Architecture">The U-Net, including the image size.</param>
+/// <param name="WrittenUtc">When the checkpoint was written.</param>
+internal sealed record CheckpointManifest(
+    int Format,
+    long Step,
+    int Epoch,
+    long Position,
+    long EmaUpdates,
+    double ElapsedSeconds,
+    double SmoothedLoss,
+    long Images,
+    int Seed,
+    UNetArchitecture Architecture,
+    DateTime WrittenUtc)
+{
+    public const int CurrentFormat = 1;
+
+    // Far above any data set held in memory; keeps the permutation check bounded.
+    public const long MaxImages = 1L << 31;
+
+    public void Validate(string entry)
+    {
+        if (Format != CurrentFormat)
+            throw new InvalidDataException($"Entry '{entry}' declares checkpoint format {Format}; this library reads format {CurrentFormat}.");
+        if (Step < 0 || Epoch < 0 || EmaUpdates < 0 || !(ElapsedSeconds >= 0) || !double.IsFinite(SmoothedLoss))
+            throw new InvalidDataException($"Entry '{entry}' declares a negative or non-finite counter (step {Step}, epoch {Epoch}, EMA updates {EmaUpdates}, elapsed {ElapsedSeconds} s, loss {SmoothedLoss}).");
+        if (Images is < 1 or > MaxImages)
+            throw new InvalidDataException($"Entry '{entry}' declares {Images} training images (1…{MaxImages} accepted).");
+        if (Position < 0 || Position > Images)
+            throw new InvalidDataException($"Entry '{entry}' declares position {Position} in an epoch of {Images} images.");
+    }
+}

@@ -1,0 +1,49 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Diffusion;
+
+/// <summary>
+/// Everything a training run changes as it goes, in one place, so that a checkpoint can capture it and a resume
+/// can restore it exactly: the networks, the optimizer, the trainer's generator (data order, timesteps, noise),
+/// and where the run is within its epoch. The default generator (dropout) is process-wide and saved alongside.
+/// </summary>
+internal sealed class TrainingState
+{
+    public required UNetModel Model { get; init; }
+
+    public required UNetModel Ema { get; init; }
+
+    public required ExponentialMovingAverage Averager { get; init; }
+
+    public required Adam Optimizer { get; init; }
+
+    public required Generator Generator { get; init; }
+
+    /// <summary>Steps completed.</summary>
+    public long Step { get; set; }
+
+    /// <summary>Epochs completed.</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>This epoch's data order, or null before it is drawn. Owned by the state.</summary>
+    public Tensor? Permutation { get; set; }
+
+    /// <summary>The index into <see cref="Permutation"/> of the next batch.</summary>
+    public long Position { get; set; }
+
+    public List<float> Losses { get; } = [];
+
+    /// <summary>The biased loss average behind the progress reports.</summary>
+    public double SmoothedLoss { get; set; }
+
+    /// <summary>Training time spent before this process resumed the run.</summary>
+    public TimeSpan ElapsedBefore { get; set; }
+
+    /// <summary>Replaces the permutation, disposing the old one.</summary>
+    public void SetPermutation(Tensor? permutation)
+    {
+        if (!ReferenceEquals(Permutation, permutation)) Permutation?.Dispose();
+        Permutation = permutation;
+    }
+}
