@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Diffusion;
+using Microsoft.ML.Runtime;
+
+namespace FashionMnistDemo;
+
+/// <summary>Train (or load), save, sample and draw, through the public ML.NET API as a user would.</summary>
+internal sealed class DemoRun
+{
+    private readonly DemoSettings _settings;
+    private readonly Display _display;
+    private readonly MLContext _ml;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private const int FashionMnistTrainRows = 60_000;
+
+    public DemoRun(DemoSettings settings)
+    {
+        _settings = settings;
+        _display = Display.Create(settings.Plain);
+        _ml = new MLContext(seed: settings.Seed);
+        _ml.Log += (_, e) =>
+        {
+            if (e.Kind >= ChannelMessageKind.Info) _display.Log(e.RawMessage);
+        };
+    }
+
+    public int Run()
+    {
+        try
+        {
+            Directory.CreateDirectory(_settings.Output);
+            using var model = _settings.SampleOnly is string path ? Load(path) : Train();
+            if (model is null) return 1;
+            WriteSamples(model);
+            WriteLossCurve(model);
+            _display.Line($"Done in {Display.Time(_clock.Elapsed)}.");
+            return 0;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private DiffusionSamplerTransformer? Train()
+    {
+        var s = _settings;
+        IDataView data = FashionMnist.Load(_ml, FashionMnistSplit.Train, s.DataDirectory);
+        if (s.Limit is int limit) data = _ml.Data.TakeRows(data, limit);
+        var options = s.CreateOptions();
+        options.Progress = _display;
+        options.LogEveryNSteps = _display.WantsStepLog ? 50 : 0;
+
+        _display.Line($"Fashion-MNIST: training on {(s.Limit is int l ? $"the first {l:N0} of " : string.Empty)}{FashionMnistTrainRows:N0} images for up to {s.Minutes:0.##} min" +
+                      (s.MaxSteps is int m ? $" or {m:N0} steps" : string.Empty) + ", Ctrl+C to stop early.");
+        _display.Line($"Configuration '{s.Preset}': base channels {options.BaseChannels} × [{string.Join(", ", options.ChannelMultipliers)}], " +
+                      $"{options.ResBlocksPerLevel} res block(s)/level, attention at [{string.Join(", ", options.AttentionResolutions)}], " +
+                      $"batch {options.BatchSize}, lr {options.LearningRate:G3}, EMA {options.EmaDecay}, {Environment.ProcessorCount} CPU core(s).");
+
+        using var stop = new CancellationTokenSource();
+        options.CancellationToken = stop.Token;
+        bool training = true;
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            // The first Ctrl+C during training ends it cleanly so the model is still saved and sampled;
+            // any other Ctrl+C keeps its usual meaning.
+            if (!training || stop.IsCancellationRequested) return;
+            e.Cancel = true;
+            stop.Cancel();
+            _display.Stopping();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        DiffusionSamplerTransformer model;
+        var trainClock = Stopwatch.StartNew();
+        try
+        {
+            model = _display.Train(() => _ml.Transforms.Diffusion(options).Fit(data));
+        }
+        finally
+        {
+            training = false;
+        }
+        trainClock.Stop();
+
+        if (model.TrainedSteps == 0)
+        {
+            model.Dispose();
+            Console.Error.WriteLine("error: training stopped before the first step; there is no model to save or sample.");
+            return null;
+        }
+        ReportTraining(model, options, trainClock.Elapsed, stop.IsCancellationRequested);
+
+        _ml.Model.Save(model, data.Schema, s.ModelPath);
+        _display.Line($"Model:   {Path.GetFullPath(s.ModelPath)}");
+        return model;
+    }
+
+    private void ReportTraining(DiffusionSamplerTransformer model, DiffusionEstimator.Options options, TimeSpan elapsed, bool cancelled)
+    {
+        var last = _display.Last;
+        double loss = last?.SmoothedLoss ?? LossCurve.Smooth(model.LossHistory)[^1];
+        // Partial batches only occur at epoch ends (or with --limit below the batch size), so this is close.
+        int rows = _settings.Limit is int limit ? Math.Min(limit, FashionMnistTrainRows) : FashionMnistTrainRows;
+        double images = model.TrainedSteps * (double)Math.Min(options.BatchSize, rows);
+        _display.Line($"Trained {model.TrainedSteps:N0} steps ({images / rows:F2} epochs) in {Display.Time(elapsed)}" +
+                      $"{(cancelled ? ", stopped by Ctrl+C" : string.Empty)}: smoothed loss {loss:F4}, {images / elapsed.TotalSeconds:F1} images/s on average.");
+    }
+
+    private DiffusionSamplerTransformer Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--sample-only: the model file '{path}' does not exist.", path);
+        // The diffusion loader registers itself in Microsoft.ML.Diffusion's module initializer, which only runs
+        // once code of that assembly runs; a process that only loads a model must run it first.
+        RuntimeHelpers.RunModuleConstructor(typeof(DiffusionSamplerTransformer).Module.ModuleHandle);
+        var transformer = _ml.Model.Load(path, out _);
+        if (transformer is not DiffusionSamplerTransformer model)
+        {
+            (transformer as IDisposable)?.Dispose();
+            throw new InvalidDataException($"--sample-only: '{path}' holds a {transformer.GetType().Name}, not a diffusion model (DiffusionSamplerTransformer).");
+        }
+        var a = model.Architecture;
+        _display.Line($"Loaded {path}: {a.ImageChannels}×{a.ImageHeight}×{a.ImageWidth} images, base channels {a.BaseChannels}, trained {model.TrainedSteps:N0} steps.");
+        return model;
+    }
+
+    private void WriteSamples(DiffusionSamplerTransformer model)
+    {
+        var s = _settings;
+        model.SamplerOptions = s.SamplerOptions(model.SamplerOptions);
+        // One row per image to generate; the model's seed column makes image i depend only on its seed.
+        var seeds = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, s.Samples).Select(i => new SeedRow { Seed = s.Seed * 1000 + i }).ToList());
+        var generated = model.Transform(seeds);
+        var clock = Stopwatch.StartNew();
+        var images = _display.Sample(s.Samples, $"Sampling {s.Samples} images with DDIM-{s.SamplingSteps} (EMA weights)", done =>
+        {
+            var column = generated.Schema[model.OutputColumnName];
+            var list = new List<MLImage>();
+            using var cursor = generated.GetRowCursor([column]);
+            var getImage = cursor.GetGetter<MLImage>(column);
+            while (cursor.MoveNext())
+            {
+                MLImage image = null!;
+                getImage(ref image);
+                list.Add(image);
+                done(list.Count);
+            }
+            return list;
+        });
+        _display.Line($"Sampled {images.Count} images in {Display.Time(clock.Elapsed)} ({images.Count / clock.Elapsed.TotalSeconds:F2} images/s).");
+        ImageGrid.Create(images, columns: 8, padding: 2).Save(s.GridPath);
+        _display.Line($"Samples: {Path.GetFullPath(s.GridPath)}");
+    }
+
+    private void WriteLossCurve(DiffusionSamplerTransformer model)
+    {
+        if (model.LossHistory.Count == 0)
+        {
+            _display.Line("No loss history in the model; loss.svg not written.");
+            return;
+        }
+        LossCurve.WriteSvg(model.LossHistory, _settings.LossPath,
+            title: $"Fashion-MNIST DDPM training loss ({model.TrainedSteps:N0} steps)");
+        _display.Line($"Loss:    {Path.GetFullPath(_settings.LossPath)}");
+    }
+}

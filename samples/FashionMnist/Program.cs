@@ -1,0 +1,83 @@
+// The Fashion-MNIST demo: ./build.sh demo [options], or
+//   dotnet run --project samples/FashionMnist -c Release -- [options]
+// Trains a DDPM through mlContext.Transforms.Diffusion(...) for a time budget, saves model.zip, generates
+// an 8×8 grid with DDIM-50 from the EMA weights and draws the loss curve. --help lists the options.
+
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using FashionMnistDemo;
+
+var minutes = new Option<double>("--minutes")
+{
+    Description = "Training time budget in minutes (training stops at the budget, or at --steps, or on Ctrl+C).",
+    DefaultValueFactory = _ => 10,
+};
+minutes.Validators.Add(r => Positive<double>(r, r.GetValueOrDefault<double>()));
+var steps = new Option<int?>("--steps") { Description = "Also stop after this many optimisation steps (for quick runs)." };
+steps.Validators.Add(r => Positive(r, r.GetValueOrDefault<int?>()));
+var preset = new Option<string>("--preset")
+{
+    Description = "Model configuration: 'default' (the package's CPU-sized defaults) or 'fmnist-s' (the larger benchmark U-Net: base 64, 2 res blocks per level, batch 128, lr 2e-4).",
+    DefaultValueFactory = _ => DemoSettings.DefaultPreset,
+};
+preset.AcceptOnlyFromAmong(DemoSettings.Presets);
+var baseChannels = new Option<int?>("--base-channels") { Description = "Channels at the first U-Net level (overrides the preset)." };
+baseChannels.Validators.Add(r => Positive(r, r.GetValueOrDefault<int?>()));
+var batchSize = new Option<int?>("--batch-size") { Description = "Images per training step (overrides the preset)." };
+batchSize.Validators.Add(r => Positive(r, r.GetValueOrDefault<int?>()));
+var learningRate = new Option<double?>("--learning-rate") { Description = "Peak Adam learning rate (overrides the preset)." };
+learningRate.Validators.Add(r => Positive(r, r.GetValueOrDefault<double?>()));
+var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)." };
+limit.Validators.Add(r => Positive(r, r.GetValueOrDefault<int?>()));
+var data = new Option<string?>("--data") { Description = $"Folder with the Fashion-MNIST .gz files (default {Microsoft.ML.Diffusion.FashionMnist.DefaultDirectory}, apt package {Microsoft.ML.Diffusion.FashionMnist.AptPackage})." };
+var output = new Option<string>("--output", "-o")
+{
+    Description = "Folder for model.zip, samples.png and loss.svg (created if missing).",
+    DefaultValueFactory = _ => "out/fashion-mnist",
+};
+var seed = new Option<int>("--seed") { Description = "Seed of training and of the sampled images.", DefaultValueFactory = _ => 1 };
+var sampleOnly = new Option<string?>("--sample-only") { Description = "Skip training: load this model.zip and write samples.png (and loss.svg from its history)." };
+var samples = new Option<int>("--samples") { Description = "Images to generate into the grid (8 per row).", DefaultValueFactory = _ => 64 };
+samples.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
+var samplingSteps = new Option<int>("--sampling-steps") { Description = "DDIM steps per image.", DefaultValueFactory = _ => 50 };
+samplingSteps.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
+var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
+
+var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
+{
+    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, plain,
+};
+Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data];
+root.Validators.Add(r =>
+{
+    if (r.GetResult(sampleOnly) is null) return;
+    var given = trainingOnly.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+    if (given.Count > 0)
+        r.AddError($"--sample-only samples from a saved model; {string.Join(", ", given)} {(given.Count == 1 ? "applies" : "apply")} only to training.");
+});
+
+root.SetAction(parsed => new DemoRun(new DemoSettings
+{
+    Minutes = parsed.GetValue(minutes),
+    MaxSteps = parsed.GetValue(steps),
+    Preset = parsed.GetValue(preset)!,
+    BaseChannels = parsed.GetValue(baseChannels),
+    BatchSize = parsed.GetValue(batchSize),
+    LearningRate = parsed.GetValue(learningRate),
+    Limit = parsed.GetValue(limit),
+    DataDirectory = parsed.GetValue(data),
+    Output = parsed.GetValue(output)!,
+    Seed = parsed.GetValue(seed),
+    SampleOnly = parsed.GetValue(sampleOnly),
+    Samples = parsed.GetValue(samples),
+    SamplingSteps = parsed.GetValue(samplingSteps),
+    Plain = parsed.GetValue(plain),
+}).Run());
+
+return root.Parse(args).Invoke();
+
+static void Positive<T>(OptionResult result, T? value) where T : struct, IComparable<T>
+{
+    if (value is T v && v.CompareTo(default) <= 0)
+        result.AddError($"{result.Option.Name} must be positive; got {v}.");
+}
