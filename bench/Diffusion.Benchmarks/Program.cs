@@ -18,6 +18,7 @@ public static class Program
     private static readonly Benchmark[] s_benchmarks =
     [
         new("micro", "per-call overhead, conv 3x3 fwd+bwd, 2048^2 matmul", MicroBenchmarks.Run),
+        new("soak", "memory soak: 10 min sampling + 10 min training, RSS every 30 s (only with --soak)", SoakBenchmark.Run),
     ];
 
     /// <summary>Parses the arguments, runs the selected benchmarks and writes the JSON report.</summary>
@@ -40,6 +41,7 @@ public static class Program
             }
         }
 
+        if (options.Soak && selected.Count == 0) selected.Add("soak"); // `bench --soak` means the soak alone
         var unknown = selected.Where(s => s_benchmarks.All(b => b.Name != s)).ToList();
         if (unknown.Count > 0)
         {
