@@ -40,7 +40,10 @@ internal sealed class DemoRun
             _display.Line($"Done in {Display.Time(_clock.Elapsed)}.");
             return 0;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        // Bad options, missing data and damaged models are the user's to fix: the message names what and why,
+        // so a stack trace would only bury it. Anything else is a bug and keeps its trace.
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException
+                                      or NotSupportedException || e is InvalidOperationException && e.Message.StartsWith("Training diverged", StringComparison.Ordinal))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
