@@ -61,7 +61,7 @@ public static class MicroBenchmarks
         return (perCall[perCall.Length / 2], perCall[(int)(perCall.Length * 0.9)]);
     }
 
-    private static (double seconds, double gflops) ConvForwardBackward(int iterations)
+    internal static (double seconds, double gflops) ConvForwardBackward(int iterations)
     {
         const long n = 32, c = 64, h = 28, w = 28, k = 3;
         manual_seed(0);
@@ -90,7 +90,7 @@ public static class MicroBenchmarks
         return (median, 6 * macs / median / 1e9);
     }
 
-    private static (double seconds, double gflops) Matmul(long size, int iterations)
+    internal static (double seconds, double gflops) Matmul(long size, int iterations)
     {
         manual_seed(0);
         using var a = randn(size, size);

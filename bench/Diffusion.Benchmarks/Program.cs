@@ -18,6 +18,7 @@ public static class Program
     private static readonly Benchmark[] s_benchmarks =
     [
         new("micro", "per-call overhead, conv 3x3 fwd+bwd, 2048^2 matmul", MicroBenchmarks.Run),
+        new("fmnist-s", "FMNIST-S training and sampling (../shared/bench/FMNIST-S.md)", FmnistSBenchmark.Run),
         new("soak", "memory soak: 10 min sampling + 10 min training, RSS every 30 s (only with --soak)", SoakBenchmark.Run),
     ];
 

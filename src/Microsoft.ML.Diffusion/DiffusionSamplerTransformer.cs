@@ -149,7 +149,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     /// </remarks>
     internal const int EvaluationChunk = 8;
 
-    private static Tensor Denoise(UNetModel network, Tensor x, Tensor t)
+    internal static Tensor Denoise(UNetModel network, Tensor x, Tensor t)
     {
         long rows = x.shape[0];
         using var scope = NewDisposeScope();

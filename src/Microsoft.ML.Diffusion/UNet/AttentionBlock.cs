@@ -40,11 +40,11 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         var shape = x.shape;
         long b = shape[0], c = shape[1], hw = shape[2] * shape[3];
         var h = norm.call(x);
-        var queries = q.call(h).view(b, c, hw).permute(0, 2, 1);          // (B, HW, C)
-        var keys = k.call(h).view(b, c, hw);                               // (B, C, HW)
-        var values = v.call(h).view(b, c, hw);                             // (B, C, HW)
+        var queries = q.call(h).reshape(b, c, hw).permute(0, 2, 1);          // (B, HW, C)
+        var keys = k.call(h).reshape(b, c, hw);                              // (B, C, HW)
+        var values = v.call(h).reshape(b, c, hw);                            // (B, C, HW)
         var weights = queries.bmm(keys).mul_(_scale).softmax(2);           // (B, HW_query, HW_key)
-        var attended = values.bmm(weights.permute(0, 2, 1)).view(shape);   // (B, C, HW_query)
+        var attended = values.bmm(weights.permute(0, 2, 1)).reshape(shape);  // (B, C, HW_query)
         return (x + proj_out.call(attended)).MoveToOuterDisposeScope();
     }
 }
