@@ -18,7 +18,7 @@ public sealed partial class DiffusionEstimator
 
         /// <summary>
         /// Optional Int32/Int64/UInt32 column of per-row seeds for generation: a row's image then depends only
-        /// on its seed. Without it, row i uses <see cref="Seed"/> + i.
+        /// on its seed. Views without this column (such as the training data) use <see cref="Seed"/> + row position.
         /// </summary>
         public string? SeedColumnName;
 

@@ -68,8 +68,6 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         if (!isImage && !isVector)
             throw new ArgumentOutOfRangeException(nameof(inputSchema),
                 $"Schema mismatch for input column '{o.InputColumnName}': expected Image or Vector<Single>, got {input.GetTypeString()}.");
-        if (o.SeedColumnName is string seed && !columns.ContainsKey(seed))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find seed column '{seed}'.");
         columns[o.OutputColumnName] = new SchemaShape.Column(o.OutputColumnName, SchemaShape.Column.VectorKind.Scalar, new ImageDataViewType(), false);
         if (o.OutputVectorColumnName is string v)
             columns[v] = new SchemaShape.Column(v, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);

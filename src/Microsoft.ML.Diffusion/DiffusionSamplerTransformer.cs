@@ -95,9 +95,8 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
 
     private void CheckSeedColumn(DataViewSchema schema)
     {
-        if (Settings.SeedColumnName is not string name) return;
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find seed column '{name}' (expected Int32, Int64 or UInt32).");
+        // The seed column is optional per view: training data rarely has one, generation requests do.
+        if (Settings.SeedColumnName is not string name || schema.GetColumnOrNull(name) is not { } column) return;
         if (column.Type != NumberDataViewType.Int32 && column.Type != NumberDataViewType.Int64 && column.Type != NumberDataViewType.UInt32)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for seed column '{name}': expected Int32, Int64 or UInt32, got {column.Type}.");
     }
