@@ -107,11 +107,17 @@ internal sealed class DemoRun
     {
         var last = _display.Last;
         double loss = last?.SmoothedLoss ?? LossCurve.Smooth(model.LossHistory)[^1];
+        // The trainer's smoothed loss (factor 0.98) lags far behind in runs of a few hundred steps, so also show
+        // the recent raw loss over the window the loss curve smooths with.
+        var history = model.LossHistory;
+        int window = (int)Math.Round(1 / (1 - LossCurve.SmoothingFor(history.Count)));
+        double recent = history.Skip(history.Count - window).Average();
         // Partial batches only occur at epoch ends (or with --limit below the batch size), so this is close.
         int rows = _settings.Limit is int limit ? Math.Min(limit, FashionMnistTrainRows) : FashionMnistTrainRows;
         double images = model.TrainedSteps * (double)Math.Min(options.BatchSize, rows);
         _display.Line($"Trained {model.TrainedSteps:N0} steps ({images / rows:F2} epochs) in {Display.Time(elapsed)}" +
-                      $"{(cancelled ? ", stopped by Ctrl+C" : string.Empty)}: smoothed loss {loss:F4}, {images / elapsed.TotalSeconds:F1} images/s on average.");
+                      $"{(cancelled ? ", stopped by Ctrl+C" : string.Empty)}: loss {recent:F4} ({(window == 1 ? "the last step" : $"mean of the last {window} steps")}; smoothed {loss:F4}), " +
+                      $"{images / elapsed.TotalSeconds:F1} images/s on average.");
     }
 
     private DiffusionSamplerTransformer Load(string path)

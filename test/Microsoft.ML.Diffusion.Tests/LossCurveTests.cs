@@ -85,6 +85,21 @@ public class LossCurveTests
     }
 
     [TestMethod]
+    public void SmoothingAdaptsToShortHistories()
+    {
+        Assert.AreEqual(0, LossCurve.SmoothingFor(5), "fewer than 10 steps are drawn unsmoothed");
+        Assert.AreEqual(0.9, LossCurve.SmoothingFor(100), 1e-12);
+        Assert.AreEqual(LossCurve.DefaultSmoothing, LossCurve.SmoothingFor(500), 1e-12);
+        Assert.AreEqual(LossCurve.DefaultSmoothing, LossCurve.SmoothingFor(100_000), 1e-12);
+
+        // A loss that drops from 1 to 0.1 halfway: the adaptive line follows it, the trainer's 0.98 lags.
+        var losses = Enumerable.Range(0, 100).Select(i => i < 50 ? 1f : 0.1f).ToArray();
+        var adaptive = Points(XDocument.Parse(LossCurve.ToSvg(losses)), "smoothed");
+        var fixedFactor = Points(XDocument.Parse(LossCurve.ToSvg(losses, smoothing: LossCurve.DefaultSmoothing)), "smoothed");
+        Assert.IsTrue(adaptive[^1].Y > fixedFactor[^1].Y, "the adaptive line ends lower (larger SVG y)");
+    }
+
+    [TestMethod]
     public void BadHistoriesAreRejectedWithTheStep()
     {
         var empty = Assert.ThrowsExactly<ArgumentException>(() => LossCurve.ToSvg([]));

@@ -24,11 +24,14 @@ public static class LossCurve
     /// <param name="height">The picture height in pixels.</param>
     /// <param name="title">A title above the plot, or null.</param>
     /// <param name="maxPoints">Longer histories are drawn as this many bucket means, to keep the file small.</param>
-    /// <param name="smoothing">The factor of the smoothed line's bias-corrected exponential moving average, in [0, 1).</param>
+    /// <param name="smoothing">
+    /// The factor of the smoothed line's bias-corrected exponential moving average, in [0, 1); null adapts it to the
+    /// length of the history (see <see cref="SmoothingFor"/>).
+    /// </param>
     /// <exception cref="ArgumentException">The history is empty or has a non-finite (or, with <paramref name="logScale"/>, non-positive) value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size, <paramref name="maxPoints"/> or <paramref name="smoothing"/> is out of range.</exception>
     public static void WriteSvg(IReadOnlyList<float> losses, string path, bool logScale = true, int width = 800, int height = 400,
-        string? title = null, int maxPoints = 2000, double smoothing = DefaultSmoothing)
+        string? title = null, int maxPoints = 2000, double? smoothing = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string svg = ToSvg(losses, logScale, width, height, title, maxPoints, smoothing);
@@ -42,9 +45,9 @@ public static class LossCurve
     /// <param name="height">The picture height in pixels.</param>
     /// <param name="title">A title above the plot, or null.</param>
     /// <param name="maxPoints">Longer histories are drawn as this many bucket means.</param>
-    /// <param name="smoothing">The factor of the smoothed line's bias-corrected exponential moving average, in [0, 1).</param>
+    /// <param name="smoothing">The smoothing factor in [0, 1), or null to adapt it to the history's length.</param>
     public static string ToSvg(IReadOnlyList<float> losses, bool logScale = true, int width = 800, int height = 400,
-        string? title = null, int maxPoints = 2000, double smoothing = DefaultSmoothing)
+        string? title = null, int maxPoints = 2000, double? smoothing = null)
     {
         ArgumentNullException.ThrowIfNull(losses);
         if (width < 200) throw new ArgumentOutOfRangeException(nameof(width), width, "width must be at least 200 pixels.");
@@ -59,11 +62,19 @@ public static class LossCurve
                 throw new ArgumentException($"The loss at step {i + 1} is {losses[i]}, which a log scale cannot show; pass logScale: false.", nameof(losses));
         }
 
-        var smoothed = Smooth(losses, smoothing);
+        var smoothed = Smooth(losses, smoothing ?? SmoothingFor(losses.Count));
         var (steps, raw, smooth) = Buckets(losses, smoothed, maxPoints);
         var plot = new Plot(width, height, losses.Count, raw.Concat(smooth).ToList(), logScale);
         return Render(plot, steps, raw, smooth, title);
     }
+
+    /// <summary>
+    /// A smoothing factor for <paramref name="steps"/> losses: 1 − 1/w with an averaging window w of a tenth of the
+    /// history, between 1 and 50 steps. <see cref="DefaultSmoothing"/> (w = 50) lags far behind a run of a few
+    /// hundred steps, whose loss falls fastest at the start.
+    /// </summary>
+    /// <param name="steps">The length of the history.</param>
+    public static double SmoothingFor(int steps) => 1 - 1 / Math.Clamp(steps / 10.0, 1, 1 / (1 - DefaultSmoothing));
 
     /// <summary>
     /// The bias-corrected exponential moving average s_t = m_t / (1 − factorᵗ) with m_t = factor·m_{t−1} + (1 − factor)·loss_t,
