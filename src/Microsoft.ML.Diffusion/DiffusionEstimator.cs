@@ -42,7 +42,8 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"Input column '{o.InputColumnName}' holds {images.Height}×{images.Width} images that the U-Net options cannot take: {e.Message}", e.ParamName, e);
+            // e.Message already names the option, so the new exception carries no second parameter name.
+            throw new ArgumentException($"Input column '{o.InputColumnName}' holds {images.Height}×{images.Width} images that the U-Net options cannot take: {e.Message}", e);
         }
         int seed = o.Seed ?? _host.GetSeed() ?? 1;
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd);
