@@ -230,7 +230,7 @@ public sealed class ModelLoadContext : IDisposable
             throw new FormatException($"The model has no entry '{entry}'.");
         using var ctx = new ModelLoadContext(repository, directory, repository.ReadAll(entry, ModelFormat.MaxModelEntryBytes));
         var factory = ModelLoaderCatalog.Find(ctx.LoaderSignature)
-            ?? throw new FormatException($"The model entry '{entry}' needs loader '{ctx.LoaderSignature}' (saved by {ctx.LoaderAssemblyName}), which is not registered. If it comes from another package, load that package and call its registration (see ModelLoaderCatalog.Register).");
+            ?? throw new FormatException($"The model entry '{entry}' needs loader '{ctx.LoaderSignature}' (saved by {ctx.LoaderAssemblyName}), which is not registered. If it comes from another package, register that package first, e.g. mlContext.ComponentCatalog.RegisterAssembly(typeof(SomeTypeOfThatPackage).Assembly).");
         ITransformer loaded;
         try
         {
