@@ -1,4 +1,5 @@
 using Microsoft.ML.Diffusion;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Diffusion.Tests;

@@ -16,10 +16,10 @@ public sealed class DisposeScope : IDisposable
     }
 
     /// <summary>The scope that was current when this one was opened.</summary>
-    public DisposeScope? OuterScope { get; }
+    internal DisposeScope? OuterScope { get; }
 
     /// <summary>How many disposables the scope holds.</summary>
-    public long DisposablesCount => _disposables.Count;
+    public int DisposablesCount => _disposables.Count;
 
     /// <summary>Whether the scope holds the given disposable.</summary>
     public bool Contains(IDisposable disposable) => _disposables.Contains(disposable);
@@ -53,18 +53,15 @@ public sealed class DisposeScope : IDisposable
         return disposable;
     }
 
-    /// <summary>Adds disposables to this scope.</summary>
-    public void Attach(params IDisposable[] disposables)
+    /// <summary>Adds a disposable to this scope (taking it out of the scope that held it).</summary>
+    public void Attach(IDisposable disposable)
     {
-        foreach (var d in disposables)
+        if (disposable is torch.Tensor t)
         {
-            if (d is torch.Tensor t)
-            {
-                t.OwningScope?.Remove(t);
-                t.OwningScope = this;
-            }
-            _disposables.Add(d);
+            t.OwningScope?.Remove(t);
+            t.OwningScope = this;
         }
+        _disposables.Add(disposable);
     }
 
     /// <summary>Disposes everything the scope holds, but keeps the scope open.</summary>
@@ -92,7 +89,7 @@ public sealed class DisposeScope : IDisposable
 }
 
 /// <summary>The per-thread stack of dispose scopes.</summary>
-public sealed class DisposeScopeManager
+public class DisposeScopeManager
 {
     [ThreadStatic] private static DisposeScopeManager? t_manager;
 

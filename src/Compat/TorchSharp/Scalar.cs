@@ -35,13 +35,13 @@ public sealed class Scalar : IDisposable
     public static implicit operator Scalar(bool value) => new(value);
 
     /// <summary>The value as a double.</summary>
-    public double ToDouble() => DoubleValue;
+    internal double ToDouble() => DoubleValue;
     /// <summary>The value as a long (floating values are truncated).</summary>
-    public long ToInt64() => LongValue;
+    internal long ToInt64() => LongValue;
     /// <summary>The value as a float.</summary>
-    public float ToSingle() => (float)DoubleValue;
+    internal float ToSingle() => (float)DoubleValue;
     /// <summary>The value as a bool (non-zero is true).</summary>
-    public bool ToBoolean() => LongValue != 0 || DoubleValue != 0;
+    internal bool ToBoolean() => LongValue != 0 || DoubleValue != 0;
 
     /// <summary>Nothing to release: kept for source compatibility with upstream's native scalar.</summary>
     public void Dispose() { }
@@ -53,4 +53,17 @@ public sealed class Scalar : IDisposable
         ScalarKind.Boolean => (LongValue != 0).ToString(),
         _ => LongValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+}
+
+/// <summary>Conversions of a <see cref="Scalar"/> to .NET values (extension methods, as upstream declares them).</summary>
+public static class ScalarExtensionMethods
+{
+    /// <summary>The value as a float.</summary>
+    public static float ToSingle(this Scalar value) => value.ToSingle();
+    /// <summary>The value as a double.</summary>
+    public static double ToDouble(this Scalar value) => value.ToDouble();
+    /// <summary>The value as a long (floating values are truncated).</summary>
+    public static long ToInt64(this Scalar value) => value.ToInt64();
+    /// <summary>The value as a bool (non-zero is true).</summary>
+    public static bool ToBoolean(this Scalar value) => value.ToBoolean();
 }

@@ -91,7 +91,7 @@ public static partial class torch
     public static Tensor empty(long rows, long columns, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, string[]? names = null)
         => empty([rows, columns], dtype, device, requires_grad);
     /// <summary>An uninitialised tensor with the shape of <paramref name="input"/>.</summary>
-    public static Tensor empty_like(Tensor input, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    public static Tensor empty_like(Tensor input, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, string[]? names = null)
         => empty(input.shape, dtype ?? input.dtype, device ?? input.device, requires_grad);
 
     // ---- full ----------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ public static partial class torch
     public static Tensor full(long rows, long columns, Scalar value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, string[]? names = null)
         => full([rows, columns], value, dtype, device, requires_grad);
     /// <summary>A tensor with the shape of <paramref name="input"/> filled with <paramref name="value"/>.</summary>
-    public static Tensor full_like(Tensor input, Scalar value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    public static Tensor full_like(Tensor input, Scalar value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, string[]? names = null)
         => full(input.shape, value, dtype ?? input.dtype, device ?? input.device, requires_grad);
 
     // ---- rand / randn --------------------------------------------------------------------------

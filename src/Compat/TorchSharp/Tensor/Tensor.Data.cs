@@ -61,7 +61,7 @@ public static partial class torch
         }
 
         /// <summary>The value of a one-element tensor as a double.</summary>
-        public unsafe double ToDouble()
+        internal unsafe double ToDouble()
         {
             double v;
             CheckForErrors(NativeMethods.ts_tensor_item_f64(Handle, &v));
@@ -69,10 +69,10 @@ public static partial class torch
         }
 
         /// <summary>The value of a one-element tensor as a float.</summary>
-        public float ToSingle() => (float)ToDouble();
+        internal float ToSingle() => (float)ToDouble();
 
         /// <summary>The value of a one-element tensor as a long.</summary>
-        public unsafe long ToInt64()
+        internal unsafe long ToInt64()
         {
             long v;
             CheckForErrors(NativeMethods.ts_tensor_item_i64(Handle, &v));
@@ -80,7 +80,7 @@ public static partial class torch
         }
 
         /// <summary>The value of a one-element tensor as an int.</summary>
-        public int ToInt32() => checked((int)ToInt64());
+        internal int ToInt32() => checked((int)ToInt64());
 
         /// <summary>Writes the raw element bytes (row-major, little-endian) to a stream.</summary>
         public void WriteBytesToStream(Stream stream, int bufferSize = 1024)

@@ -275,7 +275,7 @@ public static partial class torch
         }
 
         /// <summary>Elements of this where condition holds, else of other.</summary>
-        public Tensor where(Tensor condition, Tensor other) => torch.where(condition, this, other);
+        public Tensor where(Tensor condition, Tensor y) => torch.where(condition, this, y);
 
         /// <summary>Sets every element to zero; returns this.</summary>
         public Tensor zero_()
@@ -303,7 +303,7 @@ public static partial class torch
         }
 
         /// <summary>Fills with samples from U(from, to); returns this.</summary>
-        public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null)
+        public Tensor uniform_(double from, double to, Generator? generator = null)
         {
             CheckForErrors(NativeMethods.ts_uniform_(Handle, from, to, GeneratorHandle(generator)));
             return this;

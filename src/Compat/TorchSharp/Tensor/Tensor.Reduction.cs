@@ -81,11 +81,21 @@ public static partial class torch
         /// <summary>Variance of all elements (unbiased by default).</summary>
         public Tensor var(bool unbiased = true) => Var(null, unbiased ? 1 : 0, false, false);
         /// <summary>Variance along dimensions.</summary>
-        public Tensor var(long[] dimensions, bool unbiased = true, bool keepdim = false) => Var(dimensions, unbiased ? 1 : 0, keepdim, false);
+        public Tensor var(long[] dimensions, bool unbiased = true, bool keepdim = false, ScalarType? type = null)
+        {
+            if (type is not { } t) return Var(dimensions, unbiased ? 1 : 0, keepdim, false);
+            using var cast = to(t);
+            return cast.Var(dimensions, unbiased ? 1 : 0, keepdim, false);
+        }
         /// <summary>Standard deviation of all elements (unbiased by default).</summary>
         public Tensor std(bool unbiased = true) => Var(null, unbiased ? 1 : 0, false, true);
         /// <summary>Standard deviation along dimensions.</summary>
-        public Tensor std(long[] dimensions, bool unbiased = true, bool keepdim = false) => Var(dimensions, unbiased ? 1 : 0, keepdim, true);
+        public Tensor std(long[] dimensions, bool unbiased = true, bool keepdim = false, ScalarType? type = null)
+        {
+            if (type is not { } t) return Var(dimensions, unbiased ? 1 : 0, keepdim, true);
+            using var cast = to(t);
+            return cast.Var(dimensions, unbiased ? 1 : 0, keepdim, true);
+        }
 
         private unsafe Tensor Var(long[]? dims, long correction, bool keepdim, bool isStd)
         {
@@ -96,7 +106,11 @@ public static partial class torch
         /// <summary>The p-norm of all elements.</summary>
         public unsafe Tensor norm(float p = 2.0f) => new(Check(NativeMethods.ts_norm(Handle, p, null, -1, 0)));
         /// <summary>The p-norm along a dimension.</summary>
-        public unsafe Tensor norm(long dim, bool keepdim = false, float p = 2.0f) => new(Check(NativeMethods.ts_norm(Handle, p, &dim, 1, keepdim ? 1 : 0)));
+        public unsafe Tensor norm(int dim, bool keepdim = false, float p = 2.0f)
+        {
+            long d = dim;
+            return new(Check(NativeMethods.ts_norm(Handle, p, &d, 1, keepdim ? 1 : 0)));
+        }
 
         /// <summary>Cumulative sum along a dimension.</summary>
         public Tensor cumsum(long dim, ScalarType? type = null) => new(Check(NativeMethods.ts_cumulative(Handle, dim, 0, type is null ? -1 : (int)type.Value)));

@@ -242,8 +242,7 @@ public static partial class torch
             => to(type, copy, disposeAfter, non_blocking);
 
         /// <summary>Converts the tensor to a dtype.</summary>
-        public Tensor type(ScalarType type, bool copy = false, bool disposeAfter = false, bool non_blocking = false)
-            => to(type, copy, disposeAfter, non_blocking);
+        public Tensor type(ScalarType dtype) => to(dtype);
 
         /// <summary>Moves the tensor to the CPU.</summary>
         public Tensor cpu() => to(CPU);

@@ -6,6 +6,15 @@ namespace TorchSharp;
 /// <summary>Tensor (de)serialisation in TorchSharp's .dat encoding, and host-array helpers.</summary>
 public static class TensorExtensionMethods
 {
+    /// <summary>The value of a one-element tensor as a float.</summary>
+    public static float ToSingle(this torch.Tensor value) => value.ToSingle();
+    /// <summary>The value of a one-element tensor as a double.</summary>
+    public static double ToDouble(this torch.Tensor value) => value.ToDouble();
+    /// <summary>The value of a one-element tensor as an int.</summary>
+    public static int ToInt32(this torch.Tensor value) => value.ToInt32();
+    /// <summary>The value of a one-element tensor as a long.</summary>
+    public static long ToInt64(this torch.Tensor value) => value.ToInt64();
+
     // A declared size is checked against these bounds and the bytes left in the stream before any
     // allocation, so a hostile header cannot make us allocate what it claims.
     internal const int MaxDimensions = 16;

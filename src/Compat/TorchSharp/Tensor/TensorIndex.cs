@@ -38,7 +38,7 @@ public static partial class torch
         public static TensorIndex Colon { get; } = new(Kind.Slice);
 
         /// <summary>A single position.</summary>
-        public static implicit operator TensorIndex(long index) => Single(index);
+        public static implicit operator TensorIndex(long value) => Single(value);
         /// <summary>An index tensor.</summary>
         public static implicit operator TensorIndex(Tensor tensor) => Tensor(tensor);
         /// <summary>A range as a slice.</summary>
