@@ -171,4 +171,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ts_uniform_(IntPtr t, double low, double high, IntPtr gen);
     [LibraryImport(Lib)] internal static partial int ts_normal_(IntPtr t, double mean, double std, IntPtr gen);
     [LibraryImport(Lib)] internal static partial int ts_bernoulli_(IntPtr t, double p, IntPtr gen);
+
+    // ---- profiler -------------------------------------------------------------------------------
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr ts_profiler_start(string tracePath);
+    [LibraryImport(Lib)] internal static partial int ts_profiler_stop(IntPtr profile);
 }
