@@ -37,6 +37,7 @@ internal sealed class DemoRun
             if (model is null) return 1;
             WriteSamples(model);
             WriteLossCurve(model);
+            MeasureQuality(model);
             _display.Line($"Done in {Display.Time(_clock.Elapsed)}.");
             return 0;
         }
@@ -163,6 +164,22 @@ internal sealed class DemoRun
         _display.Line($"Sampled {images.Count} images in {Display.Time(clock.Elapsed)} ({images.Count / clock.Elapsed.TotalSeconds:F2} images/s).");
         ImageGrid.Create(images, columns: 8, padding: 2).Save(s.GridPath);
         _display.Line($"Samples: {Path.GetFullPath(s.GridPath)}");
+    }
+
+    // The Fréchet distance needs about a thousand samples to mean something (docs/quality.md has the scale),
+    // far more than the grid shows, so it gets its own seeds and its own pass.
+    private void MeasureQuality(DiffusionSamplerTransformer model)
+    {
+        var s = _settings;
+        if (s.FdSamples == 0) return;
+        _display.Line($"Measuring quality: sampling {s.FdSamples} images with DDIM-{s.SamplingSteps} and comparing them with the test split...");
+        var clock = Stopwatch.StartNew();
+        var seeds = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, s.FdSamples).Select(i => new SeedRow { Seed = 1_000_000 + s.Seed * 10_000 + i }).ToList());
+        var testSplit = FashionMnist.Load(_ml, FashionMnistSplit.Test, s.DataDirectory);
+        var quality = _ml.Diffusion().Evaluate(model.Transform(seeds), testSplit, generatedColumnName: model.OutputColumnName, referenceColumnName: "Image");
+        _display.Line($"Fréchet distance vs the Fashion-MNIST test split: {quality.FrechetDistance:F2} ({quality.SampleCount} samples vs {quality.ReferenceCount:N0} test images; " +
+                      $"classifier score {quality.ClassifierScore:F2}; {Display.Time(clock.Elapsed)}). Scale: docs/quality.md.");
+        foreach (var warning in quality.Warnings) _display.Line($"  warning: {warning}");
     }
 
     private void WriteLossCurve(DiffusionSamplerTransformer model)

@@ -22,6 +22,7 @@ internal sealed record DemoSettings
     public string? SampleOnly { get; init; }
     public int Samples { get; init; } = 64;
     public int SamplingSteps { get; init; } = 50;
+    public int FdSamples { get; init; } = 1000;
     public bool Plain { get; init; }
 
     public string ModelPath => Path.Combine(Output, "model.zip");

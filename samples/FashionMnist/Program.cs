@@ -41,11 +41,13 @@ var samples = new Option<int>("--samples") { Description = "Images to generate i
 samples.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
 var samplingSteps = new Option<int>("--sampling-steps") { Description = "DDIM steps per image.", DefaultValueFactory = _ => 50 };
 samplingSteps.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
+var fdSamples = new Option<int>("--fd-samples") { Description = "Images generated to measure the Fréchet distance against the test split (0 skips it).", DefaultValueFactory = _ => 1000 };
+fdSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--fd-samples must be 0 (skip) or at least 2."); });
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
 {
-    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, plain,
+    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, plain,
 };
 Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data];
 root.Validators.Add(r =>
@@ -70,6 +72,7 @@ root.SetAction(parsed => new DemoRun(new DemoSettings
     Seed = parsed.GetValue(seed),
     SampleOnly = parsed.GetValue(sampleOnly),
     Samples = parsed.GetValue(samples),
+    FdSamples = parsed.GetValue(fdSamples),
     SamplingSteps = parsed.GetValue(samplingSteps),
     Plain = parsed.GetValue(plain),
 }).Run());
