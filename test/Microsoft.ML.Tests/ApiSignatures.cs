@@ -6,7 +6,8 @@ namespace Microsoft.ML.Tests;
 /// <summary>Renders the public surface of an assembly as one C#-like line per member, for baseline comparison.</summary>
 internal static class ApiSignatures
 {
-    private static readonly string[] s_namespaces = { "Microsoft.ML", "Microsoft.ML.Data", "Microsoft.ML.Runtime", "Microsoft.ML.Transforms.Image" };
+    private static readonly string[] s_namespaces =
+        { "Microsoft.ML", "Microsoft.ML.Data", "Microsoft.ML.Runtime", "Microsoft.ML.Transforms.Image", "Microsoft.ML.AutoML", "Microsoft.ML.SearchSpace", "Microsoft.ML.SearchSpace.Option" };
 
     public static SortedSet<string> Of(Assembly assembly)
     {
