@@ -23,6 +23,8 @@ internal sealed record DemoSettings
     public int Samples { get; init; } = 64;
     public int SamplingSteps { get; init; } = 50;
     public int FdSamples { get; init; } = 1000;
+    public bool Resume { get; init; }
+    public string CheckpointFolder => Path.Combine(Output, "checkpoints");
     public bool Plain { get; init; }
 
     public string ModelPath => Path.Combine(Output, "model.zip");
@@ -43,6 +45,9 @@ internal sealed record DemoSettings
         o.Seed = Seed;
         o.SeedColumnName = SeedRow.ColumnName;
         o.Sampler = SamplerOptions(o.Sampler);
+        o.CheckpointFolder = CheckpointFolder;
+        o.CheckpointEveryMinutes = 5;
+        o.ResumeFromLatest = Resume;
         return o;
     }
 
