@@ -74,11 +74,12 @@ public sealed class ReadmeExampleTests
             return string.Join("\n", lines);
         }
 
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Diffusion.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new AssertFailedException("repository root not found");
+        // The source path, not the output folder: builds may place binaries outside the repository (DIFFUSION_BUILD_ROOT).
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", ".."));
         string doc = File.ReadAllText(Path.Combine(root, "docs", "ml-pipeline-example.md"));
         string test = File.ReadAllText(Path.Combine(root, "test", "Microsoft.ML.Tests", "ReadmeExampleTests.cs"));
         Assert.AreEqual(Snippet(test), Snippet(doc));
     }
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }
