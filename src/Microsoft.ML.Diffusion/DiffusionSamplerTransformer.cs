@@ -36,6 +36,9 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
 
     internal DiffusionModelSettings Settings { get; }
 
+    /// <summary>The network the current sampler uses (EMA or raw weights).</summary>
+    internal UNetModel SamplingNetwork => _sampler.UseEma ? _ema : _model;
+
     /// <summary>The noise schedule the model was trained with.</summary>
     public NoiseSchedule Schedule { get; }
 

@@ -17,6 +17,9 @@ public sealed class DiffusionOperationsCatalog
         _host = environment.Register("Diffusion");
     }
 
+    /// <summary>The context's environment, for operations defined in other files (experiments).</summary>
+    internal IHostEnvironment Environment => _host;
+
     /// <summary>Compares generated images with reference images, e.g. the Fashion-MNIST test split.</summary>
     /// <param name="generated">The generated images, e.g. the output of a <see cref="DiffusionSamplerTransformer"/>.</param>
     /// <param name="reference">Real images.</param>
