@@ -19,9 +19,9 @@ public static class DiffusionCatalog
     public static DiffusionEstimator Diffusion(this TransformsCatalog catalog,
         string outputColumnName = DiffusionEstimator.DefaultColumnNames.GeneratedImage,
         string inputColumnName = DiffusionEstimator.DefaultColumnNames.Image,
-        int maxEpochs = 10,
-        int batchSize = 64,
-        double learningRate = 1e-3,
+        int maxEpochs = DiffusionEstimator.Defaults.MaxEpochs,
+        int batchSize = DiffusionEstimator.Defaults.BatchSize,
+        double learningRate = DiffusionEstimator.Defaults.LearningRate,
         TimeSpan? trainingTime = null)
         => Diffusion(catalog, new DiffusionEstimator.Options
         {

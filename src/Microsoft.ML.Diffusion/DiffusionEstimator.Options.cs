@@ -48,13 +48,13 @@ public sealed partial class DiffusionEstimator
         // ---- U-Net ------------------------------------------------------------------------------
 
         /// <summary>Channels at the first U-Net level.</summary>
-        public int BaseChannels = 32;
+        public int BaseChannels = 16;
 
         /// <summary>Channels of each level, as multiples of <see cref="BaseChannels"/>; the image size must be divisible by 2^(levels − 1).</summary>
         public int[] ChannelMultipliers = [1, 2, 2];
 
         /// <summary>Residual blocks per level on the way down (one more on the way up).</summary>
-        public int ResBlocksPerLevel = 1;
+        public int ResBlocksPerLevel = 2;
 
         /// <summary>Feature-map sizes (the smaller side) at which self-attention follows each residual block; the middle always has one.</summary>
         public int[] AttentionResolutions = [7];
@@ -97,7 +97,7 @@ public sealed partial class DiffusionEstimator
         public DiffusionOptimizer Optimizer = DiffusionOptimizer.Adam;
 
         /// <summary>The peak learning rate.</summary>
-        public double LearningRate = 1e-3;
+        public double LearningRate = Defaults.LearningRate;
 
         /// <summary>Steps of linear learning-rate warmup from 0 to <see cref="LearningRate"/>.</summary>
         public int WarmupSteps = 100;
@@ -109,10 +109,10 @@ public sealed partial class DiffusionEstimator
         public double? GradientClipNorm = 1.0;
 
         /// <summary>Images per training step.</summary>
-        public int BatchSize = 64;
+        public int BatchSize = Defaults.BatchSize;
 
         /// <summary>The EMA decay of the sampling weights.</summary>
-        public double EmaDecay = 0.999;
+        public double EmaDecay = 0.995;
 
         /// <summary>Ramp the EMA decay up as min(decay, (1 + step)/(10 + step)), so short runs do not sample from the initial weights.</summary>
         public bool EmaWarmup = true;
@@ -123,7 +123,7 @@ public sealed partial class DiffusionEstimator
         public int? MaxSteps;
 
         /// <summary>Stop after this many passes over the data (null: no epoch limit).</summary>
-        public int? MaxEpochs = 10;
+        public int? MaxEpochs = Defaults.MaxEpochs;
 
         /// <summary>Stop when this much wall-clock time has passed (null: no time limit).</summary>
         public TimeSpan? TrainingTime;
@@ -176,6 +176,14 @@ public sealed partial class DiffusionEstimator
 
         /// <summary>The sampler the trained transformer uses (it can be changed later without retraining).</summary>
         public DiffusionSamplerOptions Sampler = new();
+    }
+
+    /// <summary>Defaults shared by <see cref="Options"/> and the catalog's flat overload (ML.NET's Defaults pattern).</summary>
+    internal static class Defaults
+    {
+        public const int BatchSize = 32;
+        public const double LearningRate = 1.5e-3;
+        public const int MaxEpochs = 10;
     }
 
     /// <summary>Default column names.</summary>
