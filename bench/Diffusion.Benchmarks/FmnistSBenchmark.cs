@@ -40,7 +40,7 @@ public static class FmnistSBenchmark
         var stepTimes = new List<double>();
         var stepRss = new List<long>();
         TimeSpan last = TimeSpan.Zero;
-        options.Progress = new Recorder(p =>
+        options.Progress = new SynchronousProgress<DiffusionTrainingProgress>(p =>
         {
             stepTimes.Add((p.Elapsed - last).TotalSeconds);
             last = p.Elapsed;
@@ -145,10 +145,5 @@ public static class FmnistSBenchmark
             x = next.MoveToOuterDisposeScope();
         }
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private sealed class Recorder(Action<DiffusionTrainingProgress> report) : IProgress<DiffusionTrainingProgress>
-    {
-        public void Report(DiffusionTrainingProgress value) => report(value);
     }
 }

@@ -29,7 +29,7 @@ public static class ProfileBenchmark
             GroupNormGroups = 32, TimeEmbeddingWidth = 256, LearningRate = 2e-4, WarmupSteps = 0, GradientClipNorm = null,
             BatchSize = 128, EmaDecay = 0.9999, EmaWarmup = false, MaxSteps = 5, MaxEpochs = null, LogEveryNSteps = 0,
         };
-        options.Progress = new Callback(p =>
+        options.Progress = new SynchronousProgress<DiffusionTrainingProgress>(p =>
         {
             if (p.Step == 2) profiler = OpProfiler.Start(Path.Combine(traceFolder, "trace-train.json"));
             if (p.Step == 5) training = profiler!.Stop();
@@ -69,10 +69,5 @@ public static class ProfileBenchmark
             array.Add(new JsonObject { ["op"] = op, ["self_ms"] = Math.Round(ms, 1), ["calls"] = calls });
         }
         return array;
-    }
-
-    private sealed class Callback(Action<DiffusionTrainingProgress> report) : IProgress<DiffusionTrainingProgress>
-    {
-        public void Report(DiffusionTrainingProgress value) => report(value);
     }
 }
