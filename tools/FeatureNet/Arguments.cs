@@ -25,4 +25,9 @@ internal sealed class Arguments
 
     public int Int(string name, int fallback) =>
         _values.TryGetValue(name, out var v) ? int.TryParse(v, out int n) ? n : throw new ArgumentException($"--{name} expects an integer, got '{v}'.") : fallback;
+
+    public double Double(string name, double fallback) =>
+        _values.TryGetValue(name, out var v)
+            ? double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x) ? x : throw new ArgumentException($"--{name} expects a number, got '{v}'.")
+            : fallback;
 }
