@@ -220,7 +220,7 @@ public class NNTests
         Assert.IsTrue(net.modules().All(m => m.training));
         net.eval();
         Assert.IsTrue(net.modules().All(m => !m.training));
-        Assert.IsFalse(net.seq[2].training);
+        Assert.IsFalse(((nn.Module)net.seq[2]).training);
         net.train();
         Assert.IsTrue(net.modules().All(m => m.training));
         net.train(false);

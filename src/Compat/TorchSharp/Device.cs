@@ -23,12 +23,6 @@ public enum DeviceType
     MSNPU = 8,
     /// <summary>XLA.</summary>
     XLA = 9,
-    /// <summary>Vulkan.</summary>
-    Vulkan = 10,
-    /// <summary>Metal.</summary>
-    Metal = 11,
-    /// <summary>XPU.</summary>
-    XPU = 12,
     /// <summary>Apple MPS.</summary>
     MPS = 13,
     /// <summary>Meta tensors (no storage).</summary>

@@ -68,7 +68,7 @@ public static partial class torch
 }
 
 /// <summary>Queries on <see cref="torch.ScalarType"/>.</summary>
-public static class ScalarTypeExtensionMethods
+internal static class ScalarTypeExtensionMethods
 {
     /// <summary>Whether the dtype is a floating-point type.</summary>
     public static bool IsFloatingPoint(this torch.ScalarType type) => type is torch.ScalarType.Float16 or torch.ScalarType.Float32

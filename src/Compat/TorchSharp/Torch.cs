@@ -125,7 +125,7 @@ public static partial class torch
     public static bool cuda_is_available() => cuda.is_available();
 
     /// <summary>libtorch's build configuration (BLAS, oneDNN, OpenMP, threads), for diagnostics.</summary>
-    public static unsafe string __config__()
+    internal static unsafe string __config__()
     {
         long length = NativeMethods.ts_config(null, 0);
         if (length < 0) throw NativeError();

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Diffusion;
@@ -27,14 +26,14 @@ internal static class StateDictEntry
         try
         {
             using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            long count = LEB128Codec.Decode(reader);
+            long count = ReadUnsignedLeb128(reader);
             long remaining = stream.Length - stream.Position;
             if (count > MaxTensors || count > remaining / MinEntryBytes)
                 throw new InvalidDataException($"Entry '{entry}' declares {count} tensors, more than its {remaining} bytes can hold.");
             for (long k = 0; k < count; k++)
             {
                 string key = reader.ReadString();
-                var tensor = TensorExtensionMethods.Load(reader)!;
+                var tensor = TensorExtensionMethods.Load(reader);
                 if (!tensors.TryAdd(key, tensor))
                 {
                     tensor.Dispose();
@@ -52,6 +51,20 @@ internal static class StateDictEntry
                 ? e
                 : new InvalidDataException($"Entry '{entry}' is not a valid weights file: {e.Message}", e);
         }
+    }
+
+    // The entry count of a .dat file is an unsigned LEB128 integer. TorchSharp's own codec is internal upstream,
+    // so the format is read here rather than through the compatibility layer.
+    private static long ReadUnsignedLeb128(BinaryReader reader)
+    {
+        long value = 0;
+        for (int shift = 0; shift < 63; shift += 7)
+        {
+            byte b = reader.ReadByte();
+            value |= (long)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+        throw new InvalidDataException("A LEB128 count does not fit in 63 bits.");
     }
 
     /// <summary>Copies the tensors into <paramref name="module"/>; keys, shapes and dtypes must match exactly.</summary>

@@ -264,7 +264,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             return null;
         }
         var tensor = ReadTensor(repository, Name);
-        if (tensor.dtype != ScalarType.Int64 || !tensor.shape.SequenceEqual([manifest.Images]) || !IsPermutation(tensor.ToArray<long>()))
+        if (tensor.dtype != ScalarType.Int64 || !tensor.shape.SequenceEqual([manifest.Images]) || !IsPermutation(tensor.data<long>().ToArray()))
         {
             tensor.Dispose();
             throw new InvalidDataException($"Entry '{Folder}{Name}' is not a permutation of the {manifest.Images} training images.");

@@ -95,7 +95,7 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         var skips = new Stack<Tensor>();
         // oneDNN convolutions run on NHWC without reordering; measured on FMNIST-S inference (chunks of 8)
         // this is about 40% faster than NCHW, while training gains little, so only evaluation uses it.
-        if (!training) x = x.contiguous(MemoryFormat.ChannelsLast);
+        if (!training) x = x.contiguous(memory_format.channels_last);
         var h = conv_in.call(x);
         skips.Push(h);
         foreach (var m in down)

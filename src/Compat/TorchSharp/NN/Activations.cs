@@ -75,7 +75,7 @@ public sealed class Upsample : torch.nn.Module<Tensor, Tensor>
 }
 
 /// <summary>2-D max pooling.</summary>
-public sealed class MaxPool2d : torch.nn.Module<Tensor, Tensor>
+internal sealed class MaxPool2d : torch.nn.Module<Tensor, Tensor>
 {
     private readonly long[] _kernel;
     private readonly long[]? _stride;
@@ -125,7 +125,7 @@ public static partial class torch
         public static Upsample Upsample(long[]? size = null, double[]? scale_factor = null, UpsampleMode mode = UpsampleMode.Nearest, bool? align_corners = null, bool? recompute_scale_factor = null)
             => new(size, scale_factor, mode, align_corners);
         /// <summary>2-D max pooling with a square kernel.</summary>
-        public static MaxPool2d MaxPool2d(long kernel_size, long? stride = null, long? padding = null)
+        internal static MaxPool2d MaxPool2d(long kernel_size, long? stride = null, long? padding = null)
             => new([kernel_size, kernel_size], stride is null ? null : [stride.Value, stride.Value], padding is null ? null : [padding.Value, padding.Value]);
         /// <summary>A lookup table of learned vectors.</summary>
         public static Embedding Embedding(long num_embeddings, long embedding_dims, long? padding_idx = null, double? max_norm = null, double norm_type = 2.0, bool scale_grad_by_freq = false, bool sparse = false, Device? device = null, ScalarType? dtype = null)

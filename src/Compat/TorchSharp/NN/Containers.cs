@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace TorchSharp.Modules
 {
     /// <summary>Runs its children in order; intermediate results are disposed as it goes.</summary>
-    public sealed class Sequential : torch.nn.Module<Tensor, Tensor>
+    public class Sequential : torch.nn.Module<Tensor, Tensor>
     {
-        private readonly List<torch.nn.Module<Tensor, Tensor>> _layers = new();
+        private readonly List<torch.nn.IModule<Tensor, Tensor>> _layers = new();
 
         internal Sequential(IEnumerable<(string name, torch.nn.Module<Tensor, Tensor> module)> modules) : base(nameof(Sequential))
         {
@@ -14,12 +14,14 @@ namespace TorchSharp.Modules
         }
 
         /// <summary>Appends a module named by its position; returns this.</summary>
-        public Sequential append(torch.nn.Module<Tensor, Tensor> module) => append(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
+        public Sequential append(torch.nn.IModule<Tensor, Tensor> module) => append(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
 
-        /// <summary>Appends a named module; returns this.</summary>
-        public Sequential append(string name, torch.nn.Module<Tensor, Tensor> module)
+        /// <summary>Appends a named module (which must be a <see cref="torch.nn.Module"/>); returns this.</summary>
+        public Sequential append(string name, torch.nn.IModule<Tensor, Tensor> module)
         {
-            register_module(name, module);
+            if (module is not torch.nn.Module m)
+                throw new ArgumentException("Sequential holds modules; the argument is not a torch.nn.Module.", nameof(module));
+            register_module(name, m);
             _layers.Add(module);
             return this;
         }
@@ -28,7 +30,8 @@ namespace TorchSharp.Modules
         public int Count => _layers.Count;
 
         /// <summary>The child at a position.</summary>
-        public torch.nn.Module<Tensor, Tensor> this[int index] => _layers[index];
+        [System.Runtime.CompilerServices.IndexerName("SequentialItems")]
+        public torch.nn.IModule<Tensor, Tensor> this[int index] => _layers[index];
 
         /// <inheritdoc />
         public override Tensor forward(Tensor tensor)
@@ -46,7 +49,7 @@ namespace TorchSharp.Modules
     }
 
     /// <summary>A list of child modules registered as "0", "1", …</summary>
-    public sealed class ModuleList<T> : torch.nn.Module, IList<T> where T : torch.nn.Module
+    public class ModuleList<T> : torch.nn.Module, IList<T> where T : torch.nn.Module
     {
         private readonly List<T> _list = new();
 

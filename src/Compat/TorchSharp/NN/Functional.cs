@@ -31,7 +31,7 @@ public static partial class torch
             }
 
             /// <summary>Gaussian error linear unit.</summary>
-            public static Tensor gelu(Tensor x) => x.gelu();
+            internal static Tensor gelu(Tensor x) => x.gelu();
 
             /// <summary>Softmax along a dimension.</summary>
             public static Tensor softmax(Tensor input, long dim, ScalarType? dtype = null) => input.softmax(dim, dtype);
@@ -53,7 +53,7 @@ public static partial class torch
             }
 
             /// <summary>2-D transposed convolution.</summary>
-            public static unsafe Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null,
+            internal static unsafe Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null,
                 long[]? strides = null, long[]? padding = null, long[]? output_padding = null, long[]? dilation = null, long groups = 1)
             {
                 long[] s = Pair(strides, 1, nameof(strides)), p = Pair(padding, 0, nameof(padding)),
@@ -90,7 +90,7 @@ public static partial class torch
             }
 
             /// <summary>Looks up rows of an embedding matrix.</summary>
-            public static Tensor embedding(Tensor input, Tensor weight) => new(Check(NativeMethods.ts_embedding(weight.Handle, input.Handle)));
+            internal static Tensor embedding(Tensor input, Tensor weight) => new(Check(NativeMethods.ts_embedding(weight.Handle, input.Handle)));
 
             /// <summary>One-hot encoding of integer classes.</summary>
             public static Tensor one_hot(Tensor x, long num_classes = -1) => new(Check(NativeMethods.ts_one_hot(x.Handle, num_classes)));
@@ -151,16 +151,16 @@ public static partial class torch
                 => functional.pad(input, [pad.Item1, pad.Item2, pad.Item3, pad.Item4], mode, value);
 
             /// <summary>2-D max pooling.</summary>
-            public static unsafe Tensor max_pool2d(Tensor input, long[] kernel_size, long[]? strides = null, long[]? padding = null, long[]? dilation = null, bool ceil_mode = false)
+            public static unsafe Tensor max_pool2d(Tensor input, long[] kernel_size, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceil_mode = false)
             {
-                long[] k = Pair(kernel_size, 1, nameof(kernel_size)), s = strides is null ? k : Pair(strides, 1, nameof(strides)),
+                long[] k = Pair(kernel_size, 1, nameof(kernel_size)), s = stride is null ? k : Pair(stride, 1, nameof(stride)),
                     p = Pair(padding, 0, nameof(padding)), d = Pair(dilation, 1, nameof(dilation));
                 fixed (long* pk = k) fixed (long* ps = s) fixed (long* pp = p) fixed (long* pd = d)
                     return new(Check(NativeMethods.ts_max_pool2d(input.Handle, pk, ps, pp, pd, ceil_mode ? 1 : 0)));
             }
 
             /// <summary>2-D average pooling.</summary>
-            public static unsafe Tensor avg_pool2d(Tensor input, long[] kernel_sizes, long[]? strides = null, long[]? paddings = null, bool ceil_mode = false, bool count_include_pad = true)
+            internal static unsafe Tensor avg_pool2d(Tensor input, long[] kernel_sizes, long[]? strides = null, long[]? paddings = null, bool ceil_mode = false, bool count_include_pad = true)
             {
                 long[] k = Pair(kernel_sizes, 1, nameof(kernel_sizes)), s = strides is null ? k : Pair(strides, 1, nameof(strides)), p = Pair(paddings, 0, nameof(paddings));
                 fixed (long* pk = k) fixed (long* ps = s) fixed (long* pp = p)

@@ -65,30 +65,30 @@ public static partial class torch
             public static Tensor normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null) => tensor.normal_(mean, std, generator);
 
             /// <summary>Kaiming (He) uniform initialisation.</summary>
-            public static Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanInOut mode = FanInOut.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU, Generator? generator = null)
+            public static Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanInOut mode = FanInOut.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU)
             {
                 var std = calculate_gain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
                 var bound = Math.Sqrt(3.0) * std;
-                return tensor.uniform_(-bound, bound, generator);
+                return tensor.uniform_(-bound, bound);
             }
 
             /// <summary>Kaiming (He) normal initialisation.</summary>
-            public static Tensor kaiming_normal_(Tensor tensor, double a = 0, FanInOut mode = FanInOut.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU, Generator? generator = null)
-                => tensor.normal_(0, calculate_gain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)), generator);
+            public static Tensor kaiming_normal_(Tensor tensor, double a = 0, FanInOut mode = FanInOut.FanIn, NonlinearityType nonlinearity = NonlinearityType.LeakyReLU)
+                => tensor.normal_(0, calculate_gain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)));
 
             /// <summary>Xavier (Glorot) uniform initialisation.</summary>
-            public static Tensor xavier_uniform_(Tensor tensor, double gain = 1.0, Generator? generator = null)
+            public static Tensor xavier_uniform_(Tensor tensor, double gain = 1.0)
             {
                 var (fanIn, fanOut) = Fans(tensor);
                 var bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
-                return tensor.uniform_(-bound, bound, generator);
+                return tensor.uniform_(-bound, bound);
             }
 
             /// <summary>Xavier (Glorot) normal initialisation.</summary>
-            public static Tensor xavier_normal_(Tensor tensor, double gain = 1.0, Generator? generator = null)
+            public static Tensor xavier_normal_(Tensor tensor, double gain = 1.0)
             {
                 var (fanIn, fanOut) = Fans(tensor);
-                return tensor.normal_(0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
+                return tensor.normal_(0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)));
             }
 
             private static double Fan(Tensor tensor, FanInOut mode)

@@ -28,9 +28,9 @@ public sealed class Linear : torch.nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The input width.</summary>
-    public long in_features { get; }
+    public long in_features { get; set; }
     /// <summary>The output width.</summary>
-    public long out_features { get; }
+    public long out_features { get; set; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor tensor) => F.linear(tensor, weight, bias);

@@ -85,7 +85,7 @@ public static partial class torch
                     if (!sd.TryGetValue(key, out var target))
                     {
                         if (strict && !skipping) throw new ArgumentException($"The weights hold '{key}', which the module does not have.");
-                        TensorExtensionMethods.Load(reader, skip: true);
+                        TensorExtensionMethods.Skip(reader);
                         continue;
                     }
                     target.Load(reader, skipping);

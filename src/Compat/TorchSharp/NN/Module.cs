@@ -1,5 +1,6 @@
 using System.Reflection;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 
 namespace TorchSharp;
 
@@ -22,8 +23,8 @@ public static partial class torch
             /// <summary>Creates a module with a name (used in diagnostics).</summary>
             protected Module(string name) => this.name = name;
 
-            /// <summary>The module's name.</summary>
-            public string name { get; }
+            /// <summary>The module's name (for diagnostics), as upstream keeps it: a protected field.</summary>
+            protected string? name;
 
             /// <summary>Whether the module is in training mode (dropout active).</summary>
             public virtual bool training { get; private set; } = true;
@@ -113,7 +114,7 @@ public static partial class torch
             }
 
             /// <summary>Buffers of this module (and, by default, of its descendants).</summary>
-            public virtual IEnumerable<Tensor> buffers(bool recurse = true) => named_buffers(recurse).Select(b => b.buffer);
+            public virtual IEnumerable<Tensor> buffers(bool recurse = true, bool include_nonpersistent = true) => named_buffers(recurse, include_nonpersistent).Select(b => b.buffer);
 
             /// <summary>Buffers with their dotted names.</summary>
             public virtual IEnumerable<(string name, Tensor buffer)> named_buffers(bool recurse = true, bool include_nonpersistent = true)
@@ -294,11 +295,18 @@ public static partial class torch
             }
 
             /// <inheritdoc />
-            public override string ToString() => name;
+            public override string ToString() => name ?? GetType().Name;
+        }
+
+        /// <summary>A module whose forward takes one argument.</summary>
+        public interface IModule<T, TResult>
+        {
+            /// <summary>Runs the module.</summary>
+            public TResult call(T input1);
         }
 
         /// <summary>A module with one input.</summary>
-        public abstract class Module<T, TResult> : Module
+        public abstract class Module<T, TResult> : Module, IModule<T, TResult>
         {
             /// <summary>Creates a module with a name.</summary>
             protected Module(string name) : base(name) { }
@@ -365,17 +373,9 @@ public static class ModuleExtensionMethods
         => module.to(new torch.Device(device), non_blocking);
 
     /// <summary>Moves the module to the CPU; returns it.</summary>
-    public static T cpu<T>(this T module) where T : torch.nn.Module => module.to(torch.CPU);
+    public static T cpu<T>(this T module, bool non_blocking = false) where T : torch.nn.Module => module.to(torch.CPU, non_blocking);
 
     /// <summary>Moves the module to a CUDA device (fails clearly on this CPU-only build).</summary>
-    public static T cuda<T>(this T module, int deviceIndex = -1) where T : torch.nn.Module
-        => module.to(new torch.Device(DeviceType.CUDA, deviceIndex));
-}
-
-/// <summary>Names a module field's component differently from the field.</summary>
-[AttributeUsage(AttributeTargets.Field)]
-public sealed class ComponentNameAttribute : Attribute
-{
-    /// <summary>The component name.</summary>
-    public string Name { get; set; } = string.Empty;
+    public static T cuda<T>(this T module, int deviceIndex = -1, bool non_blocking = false) where T : torch.nn.Module
+        => module.to(new torch.Device(DeviceType.CUDA, deviceIndex), non_blocking);
 }

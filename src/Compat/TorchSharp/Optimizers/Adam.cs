@@ -6,7 +6,7 @@ namespace TorchSharp.Modules
     /// Adam (Kingma and Ba), with optional L2 weight decay, AMSGrad and maximisation. <see cref="AdamW"/>
     /// differs only in decoupling the weight decay (Loshchilov and Hutter).
     /// </summary>
-    public class Adam : torch.optim.Optimizer
+    public class Adam : OptimizerHelper
     {
         private readonly Dictionary<Parameter, AdamState> _state = new(ReferenceEqualityComparer.Instance);
         private protected bool _decoupled;
@@ -22,7 +22,7 @@ namespace TorchSharp.Modules
         }
 
         /// <summary>Adam's per-group hyper-parameters.</summary>
-        public class ParamGroup : torch.optim.ParamGroup
+        public class ParamGroup : Modules.ParamGroup
         {
             /// <summary>Creates a group.</summary>
             public ParamGroup(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
@@ -31,21 +31,21 @@ namespace TorchSharp.Modules
                 this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.weight_decay = weight_decay; this.amsgrad = amsgrad; this.maximize = maximize;
             }
             /// <summary>Decay of the first moment.</summary>
-            public double beta1 { get; set; }
+            internal double beta1 { get; set; }
             /// <summary>Decay of the second moment.</summary>
-            public double beta2 { get; set; }
+            internal double beta2 { get; set; }
             /// <summary>Denominator term for stability.</summary>
-            public double eps { get; set; }
+            internal double eps { get; set; }
             /// <summary>Weight decay.</summary>
-            public double weight_decay { get; set; }
+            internal double weight_decay { get; set; }
             /// <summary>Whether to use the AMSGrad variant.</summary>
-            public bool amsgrad { get; set; }
+            internal bool amsgrad { get; set; }
             /// <summary>Whether to maximise instead of minimise.</summary>
-            public bool maximize { get; set; }
+            internal bool maximize { get; set; }
         }
 
         /// <summary>The moment estimates of one parameter.</summary>
-        public sealed class AdamState : IDisposable
+        internal sealed class AdamState : IDisposable
         {
             /// <summary>Steps taken.</summary>
             public long step;
@@ -66,7 +66,7 @@ namespace TorchSharp.Modules
         }
 
         /// <summary>The state of every parameter that has taken a step, in parameter order.</summary>
-        public IReadOnlyList<(Parameter parameter, AdamState? state)> State
+        internal IReadOnlyList<(Parameter parameter, AdamState? state)> State
             => parameters().Select(p => (p, _state.TryGetValue(p, out var s) ? s : null)).ToList();
 
         /// <inheritdoc />
@@ -126,7 +126,7 @@ namespace TorchSharp.Modules
         }
 
         /// <summary>Writes the step counts and moments of every parameter (in parameter order) and the group learning rates.</summary>
-        public void save_state_dict(BinaryWriter writer)
+        internal override void SaveState(BinaryWriter writer)
         {
             writer.Write(_parameter_groups.Count);
             foreach (var g in _parameter_groups) { writer.Write(g.LearningRate); writer.Write(g.InitialLearningRate); }
@@ -144,19 +144,13 @@ namespace TorchSharp.Modules
             }
         }
 
-        /// <summary>Saves the optimizer state to a file.</summary>
-        public void save_state_dict(string location)
-        {
-            using var writer = new BinaryWriter(File.Create(location));
-            save_state_dict(writer);
-        }
 
-        /// <summary>Restores state written by <see cref="save_state_dict(BinaryWriter)"/> for the same parameters.</summary>
-        public void load_state_dict(BinaryReader reader)
+        /// <summary>Restores state written by <see cref="OptimizerHelper.save_state_dict(BinaryWriter)"/> for the same parameters.</summary>
+        internal override void LoadState(BinaryReader reader)
         {
             try
             {
-                LoadState(reader);
+                ReadState(reader);
             }
             catch (Exception e)
             {
@@ -169,7 +163,7 @@ namespace TorchSharp.Modules
             }
         }
 
-        private void LoadState(BinaryReader reader)
+        private void ReadState(BinaryReader reader)
         {
             int groups = reader.ReadInt32();
             if (groups != _parameter_groups.Count)
@@ -194,12 +188,6 @@ namespace TorchSharp.Modules
             }
         }
 
-        /// <summary>Restores the optimizer state from a file.</summary>
-        public void load_state_dict(string location)
-        {
-            using var reader = new BinaryReader(File.OpenRead(location));
-            load_state_dict(reader);
-        }
 
         private static Tensor ReadLike(BinaryReader reader, Parameter p)
         {

@@ -10,13 +10,12 @@ public static partial class torch
             /// <summary>A learning-rate schedule over steps (or epochs).</summary>
             public abstract class LRScheduler
             {
-                /// <summary>The optimizer whose learning rates are set.</summary>
-                protected readonly Optimizer _optimizer;
-                /// <summary>The index of the last step taken.</summary>
-                protected int _last_epoch;
+                // Internal, as upstream keeps them.
+                internal readonly Optimizer _optimizer;
+                internal int _last_epoch;
 
-                /// <summary>Creates a schedule; it takes its first step immediately, as PyTorch's does.</summary>
-                protected LRScheduler(Optimizer optimizer, int last_epoch = -1)
+                /// <summary>Creates a schedule; derived schedules take their first step in their constructor, as PyTorch's do.</summary>
+                protected LRScheduler(Optimizer optimizer, int last_epoch = -1, bool verbose = false)
                 {
                     _optimizer = optimizer;
                     _last_epoch = last_epoch;
@@ -43,14 +42,14 @@ public static partial class torch
                 /// <summary>The learning rates last set.</summary>
                 public IEnumerable<double> get_last_lr() => _optimizer.ParamGroups.Select(g => g.LearningRate);
 
-                /// <summary>The learning rates for step <c>_last_epoch</c>.</summary>
-                protected abstract IEnumerable<double> get_lr();
+                /// <summary>The learning rates for step <c>_last_epoch</c> (by default, the current ones).</summary>
+                protected virtual IEnumerable<double> get_lr() => _optimizer.ParamGroups.Select(g => g.LearningRate);
             }
 
             private sealed class LambdaLRImpl : LRScheduler
             {
                 private readonly Func<int, double> _lambda;
-                public LambdaLRImpl(Optimizer optimizer, Func<int, double> lr_lambda, int last_epoch) : base(optimizer, last_epoch)
+                public LambdaLRImpl(Optimizer optimizer, Func<int, double> lr_lambda, int last_epoch, bool verbose) : base(optimizer, last_epoch, verbose)
                 {
                     _lambda = lr_lambda;
                     step();
@@ -62,7 +61,7 @@ public static partial class torch
             {
                 private readonly double _start, _end;
                 private readonly int _total;
-                public LinearLRImpl(Optimizer optimizer, double start, double end, int total, int last_epoch) : base(optimizer, last_epoch)
+                public LinearLRImpl(Optimizer optimizer, double start, double end, int total, int last_epoch, bool verbose) : base(optimizer, last_epoch, verbose)
                 {
                     if (start is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(start), start, "start_factor must be in (0, 1].");
                     if (end is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(end), end, "end_factor must be in [0, 1].");
@@ -79,11 +78,11 @@ public static partial class torch
 
             /// <summary>lr = initial_lr · lr_lambda(step).</summary>
             public static LRScheduler LambdaLR(Optimizer optimizer, Func<int, double> lr_lambda, int last_epoch = -1, bool verbose = false)
-                => new LambdaLRImpl(optimizer, lr_lambda, last_epoch);
+                => new LambdaLRImpl(optimizer, lr_lambda, last_epoch, verbose);
 
             /// <summary>The factor moves linearly from start_factor to end_factor over total_iters steps.</summary>
             public static LRScheduler LinearLR(Optimizer optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0, int total_iters = 5, int last_epoch = -1, bool verbose = false)
-                => new LinearLRImpl(optimizer, start_factor, end_factor, total_iters, last_epoch);
+                => new LinearLRImpl(optimizer, start_factor, end_factor, total_iters, last_epoch, verbose);
         }
     }
 }

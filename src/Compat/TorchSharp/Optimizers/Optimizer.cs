@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 
-namespace TorchSharp;
+namespace TorchSharp
+{
 
 public static partial class torch
 {
@@ -23,8 +24,18 @@ public static partial class torch
         public abstract partial class Optimizer : IDisposable
         {
             /// <summary>The parameter groups.</summary>
-            protected readonly List<ParamGroup> _parameter_groups = new();
+            protected IList<ParamGroup> _parameter_groups = new List<ParamGroup>();
             private bool _disposed;
+
+            /// <summary>
+            /// Creates an optimizer. Upstream passes the handle of a native optimizer here; every optimizer of
+            /// this subset is managed, so the handle must be <see cref="IntPtr.Zero"/>.
+            /// </summary>
+            protected Optimizer(IntPtr handle)
+            {
+                if (handle != IntPtr.Zero)
+                    throw new NotSupportedException("Native optimizers are not part of this TorchSharp subset; pass IntPtr.Zero.");
+            }
 
             /// <summary>The parameter groups, as learning-rate controllers.</summary>
             public virtual IEnumerable<ILearningRateController> ParamGroups => _parameter_groups;
@@ -61,22 +72,67 @@ public static partial class torch
             protected virtual void Dispose(bool disposing) { }
         }
 
-        /// <summary>A set of parameters sharing hyper-parameters.</summary>
-        public class ParamGroup : ILearningRateController
-        {
-            /// <summary>Creates a group.</summary>
-            public ParamGroup(IEnumerable<Parameter> parameters, double lr)
-            {
-                Parameters = parameters.ToList();
-                LearningRate = InitialLearningRate = lr;
-            }
+    }
+}
+}
 
-            /// <summary>The parameters.</summary>
-            public IList<Parameter> Parameters { get; }
-            /// <inheritdoc />
-            public double LearningRate { get; set; }
-            /// <inheritdoc />
-            public double InitialLearningRate { get; set; }
+namespace TorchSharp.Modules
+{
+    /// <summary>A set of parameters sharing hyper-parameters (upstream's <c>TorchSharp.Modules.ParamGroup</c>).</summary>
+    public class ParamGroup : torch.optim.ILearningRateController
+    {
+        private IEnumerable<Parameter> _parameters = Array.Empty<Parameter>();
+
+        /// <summary>Creates an empty group.</summary>
+        public ParamGroup() { }
+
+        internal ParamGroup(IEnumerable<Parameter> parameters, double lr)
+        {
+            Parameters = parameters;
+            LearningRate = InitialLearningRate = lr;
         }
+
+        /// <summary>The parameters (copied into a list when set).</summary>
+        public IEnumerable<Parameter> Parameters { get => _parameters; set => _parameters = value.ToList(); }
+        /// <inheritdoc />
+        public double LearningRate { get; set; }
+        /// <inheritdoc />
+        public double InitialLearningRate { get; set; }
+    }
+
+    /// <summary>
+    /// Base of the managed optimizers, as upstream's <c>OptimizerHelper</c>: it adds saving and loading of the
+    /// optimizer state. The byte format is this subset's own (upstream's is TorchSharp-internal too).
+    /// </summary>
+    public abstract class OptimizerHelper : torch.optim.Optimizer
+    {
+        /// <summary>Creates a managed optimizer.</summary>
+        public OptimizerHelper() : base(IntPtr.Zero) { }
+
+        /// <summary>Saves the optimizer state to a file.</summary>
+        public void save_state_dict(string location)
+        {
+            using var writer = new BinaryWriter(File.Create(location));
+            save_state_dict(writer);
+        }
+
+        /// <summary>Loads optimizer state saved by <see cref="save_state_dict(string)"/> for the same parameters.</summary>
+        public void load_state_dict(string location)
+        {
+            using var reader = new BinaryReader(File.OpenRead(location));
+            load_state_dict(reader);
+        }
+
+        /// <summary>Writes the optimizer state.</summary>
+        public void save_state_dict(BinaryWriter writer) => SaveState(writer);
+
+        /// <summary>Reads optimizer state written by <see cref="save_state_dict(BinaryWriter)"/> for the same parameters.</summary>
+        public void load_state_dict(BinaryReader reader) => LoadState(reader);
+
+        internal virtual void SaveState(BinaryWriter writer)
+            => throw new NotSupportedException($"{GetType().Name} cannot save its state in this TorchSharp subset.");
+
+        internal virtual void LoadState(BinaryReader reader)
+            => throw new NotSupportedException($"{GetType().Name} cannot load its state in this TorchSharp subset.");
     }
 }

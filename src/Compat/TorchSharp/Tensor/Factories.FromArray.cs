@@ -92,10 +92,10 @@ public static partial class torch
     /// <summary>A 0-D tensor of a long (Int64 unless dtype says otherwise).</summary>
     public static Tensor tensor(long scalar, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
         => FromArray<long>([scalar], [], ScalarType.Int64, dtype, device, requires_grad);
-    /// <summary>A 0-D tensor of an int (Int32 unless dtype says otherwise).</summary>
-    public static Tensor tensor(int scalar, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
-        => FromArray<int>([scalar], [], ScalarType.Int32, dtype, device, requires_grad);
-    /// <summary>A 0-D Bool tensor.</summary>
-    public static Tensor tensor(bool scalar, Device? device = null, bool requires_grad = false)
-        => FromArray<bool>([scalar], [], ScalarType.Bool, null, device, requires_grad);
+    /// <summary>A 0-D Int32 tensor.</summary>
+    public static Tensor tensor(int scalar, Device? device = null, bool requires_grad = false)
+        => FromArray<int>([scalar], [], ScalarType.Int32, null, device, requires_grad);
+    /// <summary>A 0-D tensor of a bool (Bool unless dtype says otherwise).</summary>
+    public static Tensor tensor(bool scalar, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+        => FromArray<bool>([scalar], [], ScalarType.Bool, dtype, device, requires_grad);
 }

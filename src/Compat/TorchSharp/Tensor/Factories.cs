@@ -202,10 +202,10 @@ public static partial class torch
         return new Tensor(Check(NativeMethods.ts_linspace(start, end, steps, (int)(dtype ?? get_default_dtype()), requires_grad ? 1 : 0)));
     }
 
-    /// <summary>An identity matrix of n rows and m (default n) columns.</summary>
-    public static Tensor eye(long n, long m = -1, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    /// <summary>An identity matrix of the given rows and columns (default: as many as rows); names are ignored, as by the other factories.</summary>
+    public static Tensor eye(long rows, long columns = -1L, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, string[]? names = null)
     {
         CheckDevice(device);
-        return new Tensor(Check(NativeMethods.ts_eye(n, m < 0 ? n : m, (int)(dtype ?? get_default_dtype()), requires_grad ? 1 : 0)));
+        return new Tensor(Check(NativeMethods.ts_eye(rows, columns < 0 ? rows : columns, (int)(dtype ?? get_default_dtype()), requires_grad ? 1 : 0)));
     }
 }

@@ -86,13 +86,13 @@ public static partial class torch
         /// <summary>Element-wise this − target.</summary>
         public Tensor sub(Tensor target) => Binary(PInvoke.Binary.Sub, target);
         /// <summary>Element-wise this − alpha·target.</summary>
-        public Tensor sub(Tensor target, Scalar alpha) => Binary(PInvoke.Binary.Sub, target, alpha);
+        internal Tensor sub(Tensor target, Scalar alpha) => Binary(PInvoke.Binary.Sub, target, alpha);
         /// <summary>Element-wise this − scalar.</summary>
         public Tensor sub(Scalar target) => Binary(PInvoke.Binary.Sub, target);
         /// <summary>In place: this −= target.</summary>
         public Tensor sub_(Tensor target) => BinaryInPlace(PInvoke.Binary.Sub, target);
         /// <summary>In place: this −= alpha·target.</summary>
-        public Tensor sub_(Tensor target, Scalar alpha) => BinaryInPlace(PInvoke.Binary.Sub, target, alpha);
+        internal Tensor sub_(Tensor target, Scalar alpha) => BinaryInPlace(PInvoke.Binary.Sub, target, alpha);
         /// <summary>In place: this −= scalar.</summary>
         public Tensor sub_(Scalar target) => BinaryInPlace(PInvoke.Binary.Sub, target);
 
@@ -124,13 +124,13 @@ public static partial class torch
         public Tensor pow_(Scalar exponent) => BinaryInPlace(PInvoke.Binary.Pow, exponent);
 
         /// <summary>Element-wise remainder (sign of the divisor).</summary>
-        public Tensor remainder(Tensor other) => Binary(PInvoke.Binary.Remainder, other);
+        public Tensor remainder(Tensor target) => Binary(PInvoke.Binary.Remainder, target);
         /// <summary>Element-wise remainder by a scalar (sign of the divisor).</summary>
-        public Tensor remainder(Scalar other) => Binary(PInvoke.Binary.Remainder, other);
+        public Tensor remainder(Scalar scalar) => Binary(PInvoke.Binary.Remainder, scalar);
         /// <summary>Element-wise C-style remainder (sign of the dividend).</summary>
-        public Tensor fmod(Tensor other) => Binary(PInvoke.Binary.Fmod, other);
+        public Tensor fmod(Tensor target) => Binary(PInvoke.Binary.Fmod, target);
         /// <summary>Element-wise C-style remainder by a scalar.</summary>
-        public Tensor fmod(Scalar other) => Binary(PInvoke.Binary.Fmod, other);
+        public Tensor fmod(Scalar scalar) => Binary(PInvoke.Binary.Fmod, scalar);
         /// <summary>Element-wise atan2(this, other).</summary>
         public Tensor atan2(Tensor other) => Binary(PInvoke.Binary.Atan2, other);
 

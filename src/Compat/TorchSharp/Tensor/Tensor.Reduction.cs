@@ -27,14 +27,14 @@ public static partial class torch
         /// <summary>Mean of all elements.</summary>
         public Tensor mean() => ReduceAll(PInvoke.Reduction.Mean);
         /// <summary>Mean of all elements, accumulated in <paramref name="type"/>.</summary>
-        public Tensor mean(ScalarType type) => ReduceAll(PInvoke.Reduction.Mean, type);
+        internal Tensor mean(ScalarType type) => ReduceAll(PInvoke.Reduction.Mean, type);
         /// <summary>Mean along dimensions.</summary>
         public Tensor mean(long[] dimensions, bool keepdim = false, ScalarType? type = null) => ReduceDims(PInvoke.Reduction.Mean, dimensions, keepdim, type);
 
         /// <summary>Product of all elements.</summary>
-        public Tensor prod(ScalarType? type = null) => ReduceAll(PInvoke.Reduction.Prod, type);
+        internal Tensor prod(ScalarType? type = null) => ReduceAll(PInvoke.Reduction.Prod, type);
         /// <summary>Product along one dimension.</summary>
-        public Tensor prod(long dim, bool keepdim = false, ScalarType? type = null) => ReduceDims(PInvoke.Reduction.Prod, [dim], keepdim, type);
+        internal Tensor prod(long dim, bool keepdim = false, ScalarType? type = null) => ReduceDims(PInvoke.Reduction.Prod, [dim], keepdim, type);
 
         /// <summary>Largest element.</summary>
         public Tensor max() => ReduceAll(PInvoke.Reduction.Max);

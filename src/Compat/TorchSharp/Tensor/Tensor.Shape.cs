@@ -29,7 +29,7 @@ public static partial class torch
         /// <summary>The tensor broadcast to the shape of another.</summary>
         public Tensor expand_as(Tensor other) => expand(other.shape);
         /// <summary>The tensor reshaped to the shape of another.</summary>
-        public Tensor reshape_as(Tensor other) => reshape(other.shape);
+        internal Tensor reshape_as(Tensor other) => reshape(other.shape);
 
         /// <summary>The tensor rolled along dimensions.</summary>
         public unsafe Tensor roll(long[] shifts, long[] dims)

@@ -84,7 +84,7 @@ public static partial class torch
         }
 
         /// <summary>Moves this tensor into the given scope (or the current one).</summary>
-        public Tensor MoveToOtherDisposeScope(DisposeScope? other = null)
+        internal Tensor MoveToOtherDisposeScope(DisposeScope? other = null)
         {
             DetachFromDisposeScope();
             (other ?? CurrentDisposeScope)?.Attach(this);
@@ -282,18 +282,18 @@ public static partial class torch
         }
 
         /// <summary>The tensor with the given memory format (4-D tensors).</summary>
-        public Tensor contiguous(MemoryFormat memory_format)
-            => new(Check(NativeMethods.ts_to_memory_format(Handle, memory_format == MemoryFormat.ChannelsLast ? 1 : 0)));
+        public Tensor contiguous(memory_format memory_format)
+            => new(Check(NativeMethods.ts_to_memory_format(Handle, memory_format == TorchSharp.memory_format.channels_last ? 1 : 0)));
     }
+}
 
-    /// <summary>Memory layouts of 4-D tensors.</summary>
-    public enum MemoryFormat
-    {
-        /// <summary>Row-major NCHW.</summary>
-        Contiguous = 0,
-        /// <summary>Kept as it is.</summary>
-        Preserve = 1,
-        /// <summary>NHWC, which oneDNN convolutions prefer.</summary>
-        ChannelsLast = 2,
-    }
+/// <summary>Memory layouts of tensors (PyTorch's <c>torch.memory_format</c>), spelled as upstream TorchSharp does.</summary>
+public enum memory_format
+{
+    /// <summary>Kept as it is.</summary>
+    preserve_format = 0,
+    /// <summary>Row-major (NCHW for 4-D tensors).</summary>
+    contiguous_format = 1,
+    /// <summary>NHWC, which oneDNN convolutions prefer.</summary>
+    channels_last = 2,
 }

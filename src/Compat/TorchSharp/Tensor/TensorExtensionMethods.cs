@@ -51,12 +51,22 @@ public static class TensorExtensionMethods
         using (no_grad()) tensor.copy_(source);
     }
 
-    /// <summary>Reads an encoded tensor as a new tensor (null when skipped).</summary>
-    public static Tensor? Load(BinaryReader reader, bool skip = false)
+    /// <summary>
+    /// Reads an encoded tensor as a new tensor. With <paramref name="skip"/>, the data is read past and an
+    /// uninitialised tensor of the stored dtype and shape is returned, as upstream does.
+    /// </summary>
+    public static Tensor Load(BinaryReader reader, bool skip = false)
     {
         var (type, shape) = ReadHeader(reader);
         var bytes = ReadPayload(reader, type, shape);
-        return skip ? null : FromBytes(bytes, type, shape);
+        return skip ? empty(shape, type) : FromBytes(bytes, type, shape);
+    }
+
+    /// <summary>Reads past an encoded tensor without making one.</summary>
+    internal static void Skip(BinaryReader reader)
+    {
+        var (type, shape) = ReadHeader(reader);
+        ReadPayload(reader, type, shape);
     }
 
     internal static (ScalarType type, long[] shape) ReadHeader(BinaryReader reader)
@@ -131,7 +141,7 @@ public static class TensorExtensionMethods
     }
 
     /// <summary>The elements copied to a new host array; T must match the dtype.</summary>
-    public static T[] ToArray<T>(this Tensor tensor) where T : unmanaged
+    internal static T[] ToArray<T>(this Tensor tensor) where T : unmanaged
     {
         tensor.ValidateType(typeof(T));
         return tensor.CopyToArray<T>();

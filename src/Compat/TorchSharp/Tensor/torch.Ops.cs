@@ -63,11 +63,11 @@ public static partial class torch
     /// <summary>Element-wise NaN test.</summary>
     public static Tensor isnan(Tensor input) => input.isnan();
     /// <summary>Element-wise finiteness test.</summary>
-    public static Tensor isfinite(Tensor input) => input.isfinite();
+    public static Tensor isfinite(Tensor tensor) => tensor.isfinite();
     /// <summary>Cumulative product along a dimension.</summary>
     public static Tensor cumprod(Tensor input, long dim, ScalarType? dtype = null) => input.cumprod(dim, dtype);
     /// <summary>Cumulative sum along a dimension.</summary>
-    public static Tensor cumsum(Tensor input, long dim, ScalarType? dtype = null) => input.cumsum(dim, dtype);
+    public static Tensor cumsum(Tensor input, long dim, ScalarType? type = null) => input.cumsum(dim, type);
     /// <summary>Mean of all elements.</summary>
     public static Tensor mean(Tensor input) => input.mean();
     /// <summary>Mean along dimensions.</summary>
@@ -90,9 +90,9 @@ public static partial class torch
     /// <summary>Outer product of vectors.</summary>
     public static Tensor outer(Tensor input, Tensor vec2) => input.outer(vec2);
     /// <summary>Whether all elements are close.</summary>
-    public static bool allclose(Tensor tensor, Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => tensor.allclose(other, rtol, atol, equal_nan);
+    public static bool allclose(Tensor tensor, Tensor target, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => tensor.allclose(target, rtol, atol, equal_nan);
     /// <summary>Whether both tensors have the same shape and elements.</summary>
-    public static bool equal(Tensor tensor, Tensor target) => tensor.equal(target);
+    public static Tensor equal(Tensor tensor, Tensor target) => tensor.eq(target);
     /// <summary>A view with dimensions reordered.</summary>
     public static Tensor permute(Tensor input, params long[] permutation) => input.permute(permutation);
     /// <summary>A view with two dimensions swapped.</summary>

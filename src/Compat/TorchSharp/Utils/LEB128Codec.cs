@@ -1,7 +1,7 @@
 namespace TorchSharp.Utils;
 
 /// <summary>Unsigned LEB128 integers, as TorchSharp's .dat format writes them.</summary>
-public static class LEB128Codec
+internal static class LEB128Codec
 {
     /// <summary>Encodes a non-negative value.</summary>
     public static IList<byte> Encode(long value)
