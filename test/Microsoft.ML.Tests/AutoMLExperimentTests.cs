@@ -114,7 +114,7 @@ public sealed class AutoMLExperimentTests
 
         public List<(int id, Exception? error)> Failed { get; } = new();
 
-        public void ReportRunningTrial(TrialSettings setting) => Running.Add(setting.TrialId);
+        public void ReportRunningTrial(TrialSettings settings) => Running.Add(settings.TrialId);
 
         public void ReportCompletedTrial(TrialResult result) { }
 

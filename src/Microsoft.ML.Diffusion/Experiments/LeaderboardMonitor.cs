@@ -32,11 +32,11 @@ public sealed class LeaderboardMonitor : IMonitor
     public int TrialCount => _entries.Count;
 
     /// <inheritdoc/>
-    public void ReportRunningTrial(TrialSettings setting)
+    public void ReportRunningTrial(TrialSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(setting);
-        var p = setting.Parameter;
-        var entry = new Entry(setting.TrialId, Read(p, Keys.ConfigurationKey, -1), Read(p, Keys.RungKey, 0), Read(p, Keys.BracketKey, 0),
+        ArgumentNullException.ThrowIfNull(settings);
+        var p = settings.Parameter;
+        var entry = new Entry(settings.TrialId, Read(p, Keys.ConfigurationKey, -1), Read(p, Keys.RungKey, 0), Read(p, Keys.BracketKey, 0),
             Read(p, Keys.BudgetKey, double.NaN), Read(p, Keys.FinalRungKey, true), TrialOptions.Describe(p));
         _entries.Add(entry);
         using var ch = _host.Start("Trial");

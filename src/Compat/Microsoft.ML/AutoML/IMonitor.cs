@@ -15,5 +15,5 @@ public interface IMonitor
     void ReportFailTrial(TrialSettings settings, Exception? exception = null);
 
     /// <summary>A trial is about to run.</summary>
-    void ReportRunningTrial(TrialSettings setting);
+    void ReportRunningTrial(TrialSettings settings);
 }

@@ -84,7 +84,7 @@ public enum MessageSensitivity
 }
 
 /// <summary>A message sent through a channel.</summary>
-public struct ChannelMessage
+public readonly struct ChannelMessage
 {
     private readonly string _message;
     private readonly object[]? _args;
@@ -98,8 +98,8 @@ public struct ChannelMessage
     /// <summary>The formatted message.</summary>
     public string Message => _args is null ? _message : string.Format(System.Globalization.CultureInfo.InvariantCulture, _message, _args);
 
-    /// <summary>Creates a message.</summary>
-    public ChannelMessage(ChannelMessageKind kind, MessageSensitivity sensitivity, string message)
+    /// <summary>Creates a message (internal upstream, [BestFriend]).</summary>
+    internal ChannelMessage(ChannelMessageKind kind, MessageSensitivity sensitivity, string message)
     {
         if (string.IsNullOrEmpty(message))
             throw new ArgumentOutOfRangeException(nameof(message), "message cannot be null or empty");
@@ -110,7 +110,7 @@ public struct ChannelMessage
     }
 
     /// <summary>Creates a message formatted from <paramref name="fmt"/> and <paramref name="args"/>.</summary>
-    public ChannelMessage(ChannelMessageKind kind, MessageSensitivity sensitivity, string fmt, params object[] args)
+    internal ChannelMessage(ChannelMessageKind kind, MessageSensitivity sensitivity, string fmt, params object[] args)
     {
         if (string.IsNullOrEmpty(fmt))
             throw new ArgumentOutOfRangeException(nameof(fmt), "fmt cannot be null or empty");
