@@ -179,7 +179,10 @@ public class NNTests
         CollectionAssert.AreEqual(new[] { "alpha" }, net.named_parameters(recurse: false).Select(p => p.name).ToArray());
         CollectionAssert.AreEqual(new[] { "steps", "cache", "block.scale" }, net.named_buffers().Select(b => b.name).ToArray());
         CollectionAssert.AreEqual(new[] { "block", "seq", "heads" }, net.named_children().Select(c => c.name).ToArray());
-        CollectionAssert.IsSubsetOf(new[] { "block.lin", "seq.1", "heads.1" }, net.named_modules().Select(m => m.name).ToArray());
+        // TorchSharp's order: the children, then each child's descendants; the module itself is not listed.
+        CollectionAssert.AreEqual(new[] { "block", "seq", "heads", "block.lin", "block.norm", "seq.0", "seq.1", "seq.2", "seq.3", "heads.0", "heads.1" },
+            net.named_modules().Select(m => m.name).ToArray());
+        Assert.AreSame(net.block.lin, net.named_modules().Single(m => m.name == "block.lin").module);
         var sd = net.state_dict();
         CollectionAssert.AreEqual(parameters.Concat(["steps", "block.scale"]).ToArray(), sd.Keys.ToArray(), "non-persistent buffers are not saved");
         Assert.AreSame(net.block.lin.weight, sd["block.lin.weight"]);

@@ -133,16 +133,19 @@ public static partial class torch
             /// <summary>Direct children.</summary>
             public virtual IEnumerable<Module> children() => _submodules.Select(s => s.module);
 
-            /// <summary>All descendants with their dotted names (this module first, with the empty name).</summary>
+            /// <summary>
+            /// All descendants with their dotted names: the direct children first, then each child's descendants.
+            /// Unlike PyTorch, and like TorchSharp, the module itself is not included.
+            /// </summary>
             public virtual IEnumerable<(string name, Module module)> named_modules()
             {
-                yield return (string.Empty, this);
-                foreach (var (cn, child) in _submodules)
-                    foreach (var (n, m) in child.named_modules())
-                        yield return (n.Length == 0 ? cn : $"{cn}.{n}", m);
+                foreach (var child in _submodules) yield return child;
+                foreach (var (childName, child) in _submodules)
+                    foreach (var (name, descendant) in child.named_modules())
+                        yield return ($"{childName}.{name}", descendant);
             }
 
-            /// <summary>All descendants, this module first.</summary>
+            /// <summary>All descendants, in the order of <see cref="named_modules"/>.</summary>
             public virtual IEnumerable<Module> modules() => named_modules().Select(m => m.module);
 
             /// <summary>Applies <paramref name="fn"/> to every descendant and this module; returns this.</summary>
