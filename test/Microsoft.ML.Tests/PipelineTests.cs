@@ -49,6 +49,35 @@ public sealed class PipelineTests
     }
 
     [TestMethod]
+    public void ChainTransformAppliesOnlyScoringScopeByDefault()
+    {
+        // Upstream since dotnet/machinelearning#6269 (ML.NET 2.0): Transform(input) and GetOutputSchema(schema) use
+        // TransformerScope.Scoring; the overloads with a scope select transformers whose scope intersects it.
+        var ml = new MLContext(1);
+        var data = Data(ml, 1);
+        var training = new CountingTransformer();
+        var everything = new CountingTransformer();
+        var chain = new TransformerChain<ITransformer>(new ITransformer[] { training, everything }, new[] { TransformerScope.Training, TransformerScope.Everything });
+
+        chain.Transform(data);
+        chain.GetOutputSchema(data.Schema);
+        Assert.AreEqual(0, training.TransformCalls);
+        Assert.AreEqual(0, training.SchemaCalls);
+        Assert.AreEqual(1, everything.TransformCalls);
+
+        chain.Transform(data, TransformerScope.TrainTest);
+        Assert.AreEqual(1, training.TransformCalls);
+        Assert.AreEqual(2, everything.TransformCalls);
+
+        chain.Transform(data, TransformerScope.Everything);
+        Assert.AreEqual(2, training.TransformCalls);
+        Assert.AreEqual(3, everything.TransformCalls);
+
+        var scoring = chain.GetModelFor(TransformerScope.Scoring);
+        CollectionAssert.AreEqual(new ITransformer[] { everything }, scoring.ToArray());
+    }
+
+    [TestMethod]
     public void FitRejectsAMissingColumnByName()
     {
         var ml = new MLContext(1);
@@ -154,5 +183,30 @@ public sealed class PipelineTests
             };
             return new Delegate?[] { square };
         }
+    }
+
+    private sealed class CountingTransformer : ITransformer
+    {
+        public int TransformCalls { get; private set; }
+
+        public int SchemaCalls { get; private set; }
+
+        public bool IsRowToRowMapper => false;
+
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+        {
+            SchemaCalls++;
+            return inputSchema;
+        }
+
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => throw new NotSupportedException();
+
+        public IDataView Transform(IDataView input)
+        {
+            TransformCalls++;
+            return input;
+        }
+
+        void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException();
     }
 }

@@ -13,4 +13,9 @@ public abstract class ExperimentSettings
 
     /// <summary>The maximum number of trials (internal upstream too; set it with SetMaxModelToExplore).</summary>
     internal int MaxModels = int.MaxValue;
+
+    /// <summary>Settings with the defaults above (public upstream too, although the class is abstract).</summary>
+    public ExperimentSettings()
+    {
+    }
 }
