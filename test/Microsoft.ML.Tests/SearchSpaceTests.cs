@@ -65,6 +65,13 @@ public sealed class SearchSpaceTests
         Assert.AreEqual(value.Letter, back.Letter);
         Assert.AreEqual(value.Form, back.Form);
         Assert.AreEqual(value.Flag, back.Flag);
+        // Choices take their candidates in declaration order, and [BooleanChoice] declares true before false as
+        // upstream does: the lowest cell of every coordinate is the first candidate.
+        var lowest = space.SampleFromFeatureSpace(new double[space.FeatureSpaceDim]);
+        Assert.AreEqual("a", lowest.Letter);
+        Assert.AreEqual(Shape.Circle, lowest.Form);
+        Assert.IsTrue(lowest.Flag, "BooleanChoice's first candidate is true");
+        Assert.IsFalse(space.SampleFromFeatureSpace(Enumerable.Repeat(0.99, space.FeatureSpaceDim).ToArray()).Flag);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => space.MappingToFeatureSpace(new Sweep { Rate = 0.5 }), "a value outside its [Range] is named");
     }
 

@@ -20,5 +20,6 @@ public sealed class BooleanChoiceAttribute : Attribute
     /// <summary>The default value.</summary>
     public bool DefaultValue { get; }
 
-    internal OptionBase ToOption(string member) => new ChoiceOption(member, [false, true], DefaultValue);
+    // Candidates in upstream's order (true, then false), so a tuner's feature-space point maps to the same value.
+    internal OptionBase ToOption(string member) => new ChoiceOption(member, [true, false], DefaultValue);
 }
