@@ -61,8 +61,8 @@ public sealed partial class DiffusionEstimator
 
         /// <summary>
         /// Dropout probability inside residual blocks. 0 by default: within a CPU budget of minutes a model sees
-        /// each image only a few times, so it underfits rather than overfits, and dropout's masks cost about a sixth
-        /// of the step time (docs/quality.md). DDPM's CIFAR-10 models, trained for 800k steps, used 0.1.
+        /// each image only a few times, so it underfits rather than overfits, and 0 gave a lower Fréchet distance
+        /// at 10 minutes (docs/quality.md). DDPM's CIFAR-10 models, trained for 800k steps, used 0.1.
         /// </summary>
         public double Dropout;
 

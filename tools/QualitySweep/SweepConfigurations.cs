@@ -10,7 +10,7 @@ internal static class SweepConfigurations
     public static readonly IReadOnlyDictionary<string, (string Description, Action<DiffusionEstimator.Options> Apply)> All =
         new Dictionary<string, (string, Action<DiffusionEstimator.Options>)>
         {
-            ["baseline"] = ("baseline: base 16 × [1,2,2], 2 res blocks, attention at 7, batch 32, lr 1.5e-3, EMA 0.995, dropout 0.1, unweighted L_simple", _ => { }),
+            ["baseline"] = ("base 16 × [1,2,2], 2 res blocks, attention at 7, batch 32, lr 1.5e-3, EMA 0.995, dropout 0.1, unweighted L_simple", _ => { }),
             ["previous-default"] = ("base 32, 1 res block, batch 64, lr 1e-3, EMA 0.999", o =>
             {
                 o.BaseChannels = 32; o.ResBlocksPerLevel = 1; o.BatchSize = 64; o.LearningRate = 1e-3; o.EmaDecay = 0.999;
