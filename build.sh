@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # One entry point for building, testing, the demo and the benchmarks.
-#   ./build.sh          install OS packages (when missing), build native shims and managed code
+#   ./build.sh          install OS packages (when missing) and build
 #   ./build.sh test     the above, then run every test project
 #   ./build.sh demo     the above, then train on Fashion-MNIST and write a sample grid (samples/FashionMnist)
 #   ./build.sh bench    the above, then run the benchmarks (bench/) [--soak for the memory soak]
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(libtorch-dev libopencv-imgcodecs-dev cmake g++ dataset-fashion-mnist libopenblas0-pthread)
+# Only the data set comes from apt; ML.NET and TorchSharp (with libtorch) come from NuGet.
+APT_PACKAGES=(dataset-fashion-mnist)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -26,13 +27,6 @@ install_os_packages() {
     || die "could not install: ${missing[*]}"
 }
 
-build_native() {
-  command -v cmake >/dev/null || die "cmake is missing (apt package cmake)"
-  mkdir -p artifacts
-  cmake -S native -B artifacts/native -DCMAKE_BUILD_TYPE=Release >/dev/null || die "CMake could not configure native/ (is libtorch-dev installed?)"
-  cmake --build artifacts/native -j"$(nproc)" || die "the native shim did not build"
-}
-
 build_managed() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is missing"
   dotnet build Diffusion.sln -c Release -nologo -v q -clp:ErrorsOnly || die "the managed build failed"
@@ -41,7 +35,6 @@ build_managed() {
 cmd="${1:-build}"
 [ $# -gt 0 ] && shift
 install_os_packages
-build_native
 build_managed
 
 case "$cmd" in

@@ -19,7 +19,7 @@ public static class Program
     [
         new("micro", "per-call overhead, conv 3x3 fwd+bwd, 2048^2 matmul", MicroBenchmarks.Run),
         new("fmnist-s", "FMNIST-S training and sampling (../shared/bench/FMNIST-S.md)", FmnistSBenchmark.Run),
-        new("profile", "per-op profile of FMNIST-S training and DDIM sampling (libtorch profiler)", ProfileBenchmark.Run),
+        new("profile", "phase profile of FMNIST-S training and DDIM sampling (TorchSharp has no libtorch profiler)", ProfileBenchmark.Run),
         new("soak", "memory soak: 10 min sampling + 10 min training, RSS every 30 s (only with --soak)", SoakBenchmark.Run),
     ];
 

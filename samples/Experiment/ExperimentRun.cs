@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
-using Microsoft.ML.AutoML;
-using Microsoft.ML.Diffusion;
 using Microsoft.ML.Diffusion.Experiments;
+using Microsoft.ML.Diffusion;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SearchSpace;
 

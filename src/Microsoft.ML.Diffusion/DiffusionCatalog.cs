@@ -1,7 +1,6 @@
-using Microsoft.ML.Diffusion;
-using Microsoft.ML.Runtime;
+using Microsoft.ML.Data;
 
-namespace Microsoft.ML;
+namespace Microsoft.ML.Diffusion;
 
 /// <summary>Diffusion models in ML.NET pipelines: <c>mlContext.Transforms.Diffusion(...)</c>.</summary>
 public static class DiffusionCatalog

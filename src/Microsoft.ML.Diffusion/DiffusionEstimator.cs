@@ -81,7 +81,8 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         if (device.type == DeviceType.CPU) return;
         if (device.type == DeviceType.CUDA && cuda.is_available()) return;
         throw new NotSupportedException(
-            $"Device '{name}' is not available: this build runs on Debian's CPU-only libtorch (torch.cuda.is_available() is false). Set Options.Device to \"cpu\".");
+            $"Device '{name}' is not available: the application runs a CPU-only libtorch (TorchSharp-cpu; torch.cuda.is_available() is false). " +
+            "A GPU machine needs the TorchSharp-cuda-linux (or TorchSharp-cuda-windows) package in place of TorchSharp-cpu; here, set Options.Device to \"cpu\".");
     }
 
     private static void Validate(Options o)

@@ -1,5 +1,12 @@
+using Microsoft.ML;
+using Microsoft.ML.Diffusion;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
+
+// ML.NET reads the loader's assembly name from the model header, loads that assembly and registers its
+// [LoadableClass] attributes, so a model zip loads in a process that has not touched this package yet.
+[assembly: LoadableClass(typeof(DiffusionSamplerTransformer), null, typeof(SignatureLoadModel),
+    "Diffusion Sampler", DiffusionSamplerTransformer.LoaderSignature)]
 
 namespace Microsoft.ML.Diffusion;
 
@@ -26,14 +33,6 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         verWeCanReadBack: 0x00010001,
         loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.FullName!,
         loaderSignature: LoaderSignature);
-
-    /// <summary>Registers the loader with ML.NET's model loading; runs when this assembly loads.</summary>
-    // A library module initializer is deliberate here: the loader must be registered before any model zip
-    // naming it is read, and no user call is guaranteed to come first.
-#pragma warning disable CA2255
-    [System.Runtime.CompilerServices.ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RegisterLoader() => ModelLoaderCatalog.Register(LoaderSignature, Create);
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
@@ -138,6 +137,8 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         var losses = new List<float>();
         if (!ctx.TryLoadBinaryStream("LossHistory.bin", r =>
         {
+            if (r.BaseStream.Length < 4)
+                throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' has {r.BaseStream.Length} bytes; it needs at least a 4-byte count.");
             int n = r.ReadInt32();
             if (n < 0 || n > MaxLossHistory || (long)n * 4 != r.BaseStream.Length - 4)
                 throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' declares {n} losses but holds {r.BaseStream.Length - 4} bytes of them.");

@@ -106,6 +106,39 @@ public class BadInputTests
         var e = Fit(TinyData.Rows(2), o => o.Device = "cuda");
         Assert.IsInstanceOfType<NotSupportedException>(e);
         StringAssert.Contains(e.Message, "CPU-only");
+        StringAssert.Contains(e.Message, "TorchSharp-cuda-linux");
+    }
+
+    [TestMethod]
+    public void CorruptImageFileIsNamed()
+    {
+        var ml = new MLContext(seed: 1);
+        var folder = Directory.CreateTempSubdirectory("corrupt-image-").FullName;
+        try
+        {
+            var good = new byte[8 * 8 * 4];
+            Array.Fill(good, (byte)200);
+            MLImage.CreateFromPixels(8, 8, MLPixelFormat.Bgra32, good).Save(Path.Combine(folder, "good.png"));
+            var png = File.ReadAllBytes(Path.Combine(folder, "good.png"));
+            File.WriteAllBytes(Path.Combine(folder, "truncated.png"), png[..20]);
+            var files = ml.Data.LoadFromEnumerable(new[] { new TextRow { Image = "good.png" }, new TextRow { Image = "truncated.png" } });
+            var pipeline = ml.Transforms.LoadImages("Pixels", folder, "Image")
+                .Append(ml.Transforms.Diffusion(TinyDataOptionsFor("Pixels")));
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => pipeline.Fit(files));
+            StringAssert.Contains(e.Message, "Row 1 of image column 'Pixels'");
+            StringAssert.Contains(e.Message, "Image = 'truncated.png'");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static DiffusionEstimator.Options TinyDataOptionsFor(string column)
+    {
+        var options = TinyData.Options(steps: 1);
+        options.InputColumnName = column;
+        return options;
     }
 
     [TestMethod]

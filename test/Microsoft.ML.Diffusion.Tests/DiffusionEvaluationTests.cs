@@ -28,7 +28,9 @@ public sealed class DiffusionEvaluationTests
         public float[] Image { get; set; } = [];
     }
 
-    private static IDataView Take(IDataView data, int skip, int count) => Ml.Data.TakeRows(Ml.Data.SkipRows(data, skip), count);
+    private static IDataView Take(IDataView data, int skip, int count) => count == 0
+        ? Ml.Data.SkipRows(data, long.MaxValue)    // ML.NET refuses TakeRows(0); skipping every row leaves none
+        : Ml.Data.TakeRows(skip == 0 ? data : Ml.Data.SkipRows(data, skip), count);
 
     private static IDataView Noise(int count, int seed)
     {

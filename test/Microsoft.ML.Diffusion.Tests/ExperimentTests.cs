@@ -1,6 +1,5 @@
-using Microsoft.ML.AutoML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Diffusion.Experiments;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SearchSpace;
 
@@ -123,7 +122,7 @@ public class ExperimentTests
         // BaseChannels 8 cannot be split into 3 GroupNorm groups: Fit throws before training.
         var tuner = new FixedTuner(Parameter.CreateNestedParameter(KeyValuePair.Create("GroupNormGroups", Parameter.FromInt(3))),
                                    Parameter.CreateNestedParameter(KeyValuePair.Create("GroupNormGroups", Parameter.FromInt(4))));
-        var best = await ml.Auto().CreateExperiment().SetTuner(tuner).SetTrialRunner(runner).SetMonitor(monitor).SetMaxModelToExplore(2).RunAsync();
+        var best = await new AutoMLExperiment(ml, new()).SetTuner(tuner).SetTrialRunner(runner).SetMonitor(monitor).SetMaxModelToExplore(2).RunAsync();
 
         Assert.AreEqual(1, best.TrialSettings.TrialId);
         var rows = monitor.GetLeaderboardRows();

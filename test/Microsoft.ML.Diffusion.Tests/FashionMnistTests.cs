@@ -16,13 +16,6 @@ public sealed class FashionMnistTests
         public float[] Image { get; set; } = Array.Empty<float>();
     }
 
-    public sealed class ImageRow
-    {
-        public uint Label { get; set; }
-
-        public MLImage? Image { get; set; }
-    }
-
     // Reads the raw IDX bytes independently of the loader: header then the first 784 pixels and first label.
     private static (long Sum, byte Label, int Count) FirstImageRaw(string prefix)
     {
@@ -66,10 +59,10 @@ public sealed class FashionMnistTests
         var ml = new MLContext(1);
         var data = FashionMnist.Load(ml, FashionMnistSplit.Test, Dir);
         Assert.AreEqual(10_000L, data.GetRowCount());
-        var rows = ml.Data.CreateEnumerable<ImageRow>(data, false).ToList();
-        Assert.AreEqual(10_000, rows.Count);
+        var labels = data.GetColumn<uint>("Label").ToList();
+        Assert.AreEqual(10_000, labels.Count);
         var raw = FirstImageRaw("t10k");
-        var image = rows[0].Image!;
+        using var image = data.GetImages("Image").First();
         Assert.AreEqual(28, image.Width);
         var pixels = image.Pixels;
         long sum = 0;
@@ -79,7 +72,7 @@ public sealed class FashionMnistTests
             sum += pixels[4 * i] * (long)(i + 1);
         }
         Assert.AreEqual(raw.Sum, sum);
-        Assert.IsTrue(rows.All(r => r.Label <= 9));
+        Assert.IsTrue(labels.All(l => l <= 9));
     }
 
     [TestMethod]

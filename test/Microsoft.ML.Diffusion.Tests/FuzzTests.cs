@@ -57,18 +57,17 @@ public class FuzzTests
             load();
             outcome = "loaded";
         }
-        catch (InvalidDataException)
+        catch (Exception thrown)
         {
-            outcome = "InvalidDataException";
-        }
-        catch (FormatException e) when (!strict && e.GetType() == typeof(FormatException))
-        {
-            outcome = "FormatException";
-        }
-        catch (Exception e)
-        {
-            Assert.Fail($"{name}: {e.GetType()} is not a malformed-data error: {e}");
-            return;
+            var e = ModelLoadErrors.Reason(thrown);
+            if (e is InvalidDataException) outcome = "InvalidDataException";
+            else if (!strict && e.GetType() == typeof(FormatException)) outcome = "FormatException";
+            else if (!strict && ModelLoadErrors.IsMlNetFormatError(e)) outcome = $"ML.NET {e.GetType().Name}";
+            else
+            {
+                Assert.Fail($"{name}: {e.GetType()} is not a malformed-data error: {thrown}");
+                return;
+            }
         }
         string key = $"{kind}: {outcome}";
         outcomes[key] = outcomes.GetValueOrDefault(key) + 1;

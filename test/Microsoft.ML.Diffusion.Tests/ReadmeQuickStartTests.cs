@@ -18,12 +18,6 @@ public sealed class ReadmeQuickStartTests
         public int Seed { get; set; }
     }
 
-    public class Generated
-    {
-        public int Seed { get; set; }
-        public MLImage GeneratedImage { get; set; } = null!;
-    }
-
     public static void TrainAndGenerate(string imageFolder, string outputFolder, TimeSpan trainingTime)
     {
         var mlContext = new MLContext(seed: 1);
@@ -48,8 +42,10 @@ public sealed class ReadmeQuickStartTests
         var loaded = (TransformerChain<ITransformer>)mlContext.Model.Load(Path.Combine(outputFolder, "model.zip"), out _);
         var generator = (DiffusionSamplerTransformer)loaded.LastTransformer;
         var requests = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 16).Select(i => new Request { Seed = i }));
-        foreach (var row in mlContext.Data.CreateEnumerable<Generated>(generator.Transform(requests), reuseRowObject: false))
-            row.GeneratedImage.Save(Path.Combine(outputFolder, $"generated-{row.Seed}.png"));
+        // CreateEnumerable cannot read MLImage members; GetImages reads the image column row by row.
+        int seed = 0;
+        foreach (MLImage image in generator.Transform(requests).GetImages("GeneratedImage"))
+            using (image) image.Save(Path.Combine(outputFolder, $"generated-{seed++}.png"));
     }
     // ---- snippet end ----
 

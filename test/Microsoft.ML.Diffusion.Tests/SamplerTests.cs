@@ -46,8 +46,8 @@ public class SamplerTests
             var gens = new[] { new Generator(seed), new Generator(seed + 1) };
             return new DdimSampler(20, eta).Sample(denoiser, s, PredictionTarget.Epsilon, xT, gens);
         }
-        Assert.IsTrue(Run(0, 1).equal(Run(0, 99)), "η = 0 ignores the generators");
-        Assert.IsFalse(Run(1, 1).equal(Run(1, 99)), "η = 1 draws noise");
+        Assert.IsTrue(Run(0, 1).eq(Run(0, 99)).all().item<bool>(), "η = 0 ignores the generators");
+        Assert.IsFalse(Run(1, 1).eq(Run(1, 99)).all().item<bool>(), "η = 1 draws noise");
     }
 
     [TestMethod]

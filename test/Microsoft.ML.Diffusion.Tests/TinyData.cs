@@ -21,8 +21,6 @@ internal static class TinyData
 
         public int Seed { get; set; }
 
-        public MLImage GeneratedImage { get; set; } = null!;
-
         [VectorType(1, 8, 8)]
         public float[] GeneratedPixels { get; set; } = [];
     }

@@ -52,6 +52,21 @@ public class UNetTests
     }
 
     [TestMethod]
+    public void GroupNormAffineParametersStartAtOneAndZero()
+    {
+        // TorchSharp 0.107's nn.GroupNorm leaves them uninitialised (torch.empty); the U-Net sets PyTorch's defaults.
+        using var model = new UNetModel(new UNetArchitecture(1, 8, 8, 8, [1, 2], 1, [4], 0.0, 4, 0));
+        var norms = model.named_parameters().Where(p => p.name.Contains("norm")).ToList();
+        Assert.IsGreaterThanOrEqualTo(6, norms.Count);
+        foreach (var (name, p) in norms)
+        {
+            double expected = name.EndsWith(".weight", StringComparison.Ordinal) ? 1 : 0;
+            Assert.AreEqual(expected, p.min().ToDouble(), name);
+            Assert.AreEqual(expected, p.max().ToDouble(), name);
+        }
+    }
+
+    [TestMethod]
     public void GradientsReachEveryParameter()
     {
         using var scope = NewDisposeScope();

@@ -108,7 +108,7 @@ internal sealed class FashionMnistDataView : IDataView
             Delegate getter = index == 0
                 ? (ValueGetter<uint>)((ref uint label) => label = _parent._labels[Row])
                 : _parent._kind == FashionMnistImageKind.Image
-                    ? (ValueGetter<MLImage>)((ref MLImage image) => image = MLImage.CreateGrayscale(FashionMnist.ImageSize, FashionMnist.ImageSize, _parent._pixels.AsSpan(Row * Pixels, Pixels)))
+                    ? (ValueGetter<MLImage>)((ref MLImage image) => image = GrayImage.Create(FashionMnist.ImageSize, FashionMnist.ImageSize, _parent._pixels.AsSpan(Row * Pixels, Pixels)))
                     : (ValueGetter<VBuffer<float>>)((ref VBuffer<float> vector) =>
                     {
                         var editor = VBufferEditor.Create(ref vector, Pixels);

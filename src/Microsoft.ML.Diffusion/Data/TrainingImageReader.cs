@@ -87,8 +87,8 @@ internal static class TrainingImageReader
     {
         if (options.ImageChannels is int requested && requested != 1 && requested != 3)
             throw new ArgumentOutOfRangeException(nameof(DiffusionEstimator.Options.ImageChannels), requested, "ImageChannels must be 1 (gray) or 3 (RGB).");
-        using var cursor = data.GetRowCursor([column]);
-        var getter = cursor.GetGetter<MLImage>(column);
+        using var cursor = ImageReading.OpenCursor(data, column);
+        var getter = ImageReading.Getter(cursor, column);
         var pixels = new List<float>();
         int count = 0, h = 0, w = 0, channels = options.ImageChannels ?? 0;
         MLImage image = null!;

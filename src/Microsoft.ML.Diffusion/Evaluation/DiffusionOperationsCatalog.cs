@@ -12,13 +12,14 @@ public sealed class DiffusionOperationsCatalog
 {
     private readonly IHost _host;
 
-    internal DiffusionOperationsCatalog(IHostEnvironment environment)
+    internal DiffusionOperationsCatalog(MLContext context)
     {
-        _host = environment.Register("Diffusion");
+        Context = context;
+        _host = ((IHostEnvironment)context).Register("Diffusion");
     }
 
-    /// <summary>The context's environment, for operations defined in other files (experiments).</summary>
-    internal IHostEnvironment Environment => _host;
+    /// <summary>The context, for operations defined in other files (experiments).</summary>
+    internal MLContext Context { get; }
 
     /// <summary>Compares generated images with reference images, e.g. the Fashion-MNIST test split.</summary>
     /// <param name="generated">The generated images, e.g. the output of a <see cref="DiffusionSamplerTransformer"/>.</param>

@@ -49,7 +49,7 @@ internal static class EvaluationImageReader
             filled = 0;
         }
 
-        using var cursor = data.GetRowCursor([column]);
+        using var cursor = ImageReading.OpenCursor(data, column);
         var read = bind(cursor);
         while (cursor.MoveNext())
         {
@@ -76,7 +76,7 @@ internal static class EvaluationImageReader
 
     private static Action<float[], int> ImageRow(DataViewRowCursor cursor, DataViewSchema.Column column, IFeatureExtractor extractor)
     {
-        var getter = cursor.GetGetter<MLImage>(column);
+        var getter = ImageReading.Getter(cursor, column);
         MLImage image = null!;
         int h = extractor.ImageHeight, w = extractor.ImageWidth, n = h * w;
         return (target, offset) =>

@@ -1,6 +1,4 @@
-using Microsoft.ML.Diffusion;
-
-namespace Microsoft.ML;
+namespace Microsoft.ML.Diffusion;
 
 /// <summary>Adds <c>mlContext.Diffusion()</c>, as AutoML adds <c>mlContext.Auto()</c>.</summary>
 public static class MLContextDiffusionExtensions

@@ -1,4 +1,3 @@
-using Microsoft.ML.AutoML;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Diffusion.Experiments;
@@ -21,10 +20,10 @@ public sealed class DiffusionExperiment : IDisposable
         _options = options;
         int seed = options.Seed ?? ((IHostEnvironment)context).GetSeed() ?? 1;
         (MinTrialBudget, MaxTrialBudget) = Budgets(budget, options);
-        var searchSpace = options.SearchSpace ?? new SearchSpace.SearchSpace<DiffusionSearchSpace>();
+        var searchSpace = options.SearchSpace ?? new SearchSpace<DiffusionSearchSpace>();
         Runner = new DiffusionTrialRunner(context, train, validation, options);
         Monitor = new LeaderboardMonitor(context, options.BudgetUnit);
-        Experiment = context.Auto().CreateExperiment(new AutoMLExperiment.AutoMLExperimentSettings { Seed = seed, SearchSpace = searchSpace })
+        Experiment = new AutoMLExperiment(context, new AutoMLExperiment.AutoMLExperimentSettings { Seed = seed, SearchSpace = searchSpace })
             .SetDataset(train, validation)
             .SetTrainingTimeInSeconds((uint)Math.Ceiling(budget.TotalSeconds))
             .SetTrialRunner(Runner)

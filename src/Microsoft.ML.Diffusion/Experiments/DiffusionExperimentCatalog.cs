@@ -21,8 +21,6 @@ public static class DiffusionExperimentCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
-        var context = catalog.Environment.GetMLContext()
-            ?? throw new InvalidOperationException("CreateExperiment needs a catalog made by mlContext.Diffusion().");
-        return new DiffusionExperiment(context, train, validation, budget, options ?? new DiffusionExperimentOptions());
+        return new DiffusionExperiment(catalog.Context, train, validation, budget, options ?? new DiffusionExperimentOptions());
     }
 }

@@ -27,7 +27,7 @@ public sealed class DiffusionExperimentOptions
     public DiffusionEstimator.Options BaseOptions = new();
 
     /// <summary>What is swept; null for <c>new SearchSpace&lt;DiffusionSearchSpace&gt;()</c>. Member names must be fields of <see cref="DiffusionEstimator.Options"/>.</summary>
-    public SearchSpace.SearchSpace? SearchSpace;
+    public SearchSpace? SearchSpace;
 
     /// <summary>How trials are scored.</summary>
     public DiffusionTrialMetric Metric = DiffusionTrialMetric.ValidationLoss;

@@ -1,4 +1,3 @@
-using Microsoft.ML.AutoML;
 
 namespace Microsoft.ML.Diffusion.Experiments;
 

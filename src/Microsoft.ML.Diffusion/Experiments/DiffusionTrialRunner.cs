@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML.AutoML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SearchSpace;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.ML.AutoML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SearchSpace;
 using Keys = Microsoft.ML.Diffusion.Experiments.SuccessiveHalvingTuner;

@@ -1,4 +1,3 @@
-using Microsoft.ML.AutoML;
 using Microsoft.ML.SearchSpace;
 
 namespace Microsoft.ML.Diffusion.Experiments;
@@ -32,7 +31,7 @@ public sealed class SuccessiveHalvingTuner : ITuner
     /// <summary>Whether this rung is the bracket's last (budget = the maximum).</summary>
     public const string FinalRungKey = "_final_rung_";
 
-    private readonly SearchSpace.SearchSpace _searchSpace;
+    private readonly SearchSpace _searchSpace;
     private readonly Random _random;
     private readonly double _reductionFactor;
     private readonly Dictionary<int, (int configuration, int rung)> _trials = new();
@@ -49,7 +48,7 @@ public sealed class SuccessiveHalvingTuner : ITuner
     /// <param name="maxBudget">The last rung's budget.</param>
     /// <param name="reductionFactor">η: each rung keeps 1/η of the configurations and gives them η times the budget.</param>
     /// <param name="seed">Seed of the random search; null for 0.</param>
-    public SuccessiveHalvingTuner(SearchSpace.SearchSpace searchSpace, double minBudget, double maxBudget, double reductionFactor = 3, int? seed = null)
+    public SuccessiveHalvingTuner(SearchSpace searchSpace, double minBudget, double maxBudget, double reductionFactor = 3, int? seed = null)
     {
         _searchSpace = searchSpace ?? throw new ArgumentNullException(nameof(searchSpace));
         if (!(minBudget > 0) || !double.IsFinite(maxBudget) || maxBudget < minBudget)

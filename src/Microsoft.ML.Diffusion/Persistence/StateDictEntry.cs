@@ -16,8 +16,23 @@ internal static class StateDictEntry
     // A key length, a dtype and a rank byte at the least.
     private const int MinEntryBytes = 3;
 
-    /// <summary>Writes <paramref name="module"/>'s state dict.</summary>
-    public static void Write(Stream stream, nn.Module module) => module.save(stream);
+    // A header names at most this many dimensions; more marks a forged file.
+    private const int MaxDimensions = 8;
+
+    // No U-Net weight comes near this; the bound keeps a forged shape from overflowing the size computation.
+    private const long MaxTensorBytes = 1L << 32;
+
+    private static readonly HashSet<ScalarType> s_allowedTypes =
+        [ScalarType.Float32, ScalarType.Float64, ScalarType.Float16, ScalarType.BFloat16, ScalarType.Int64, ScalarType.Int32,
+         ScalarType.Int16, ScalarType.Int8, ScalarType.Byte, ScalarType.Bool];
+
+    /// <summary>Writes <paramref name="module"/>'s state dict; the stream stays open.</summary>
+    public static void Write(Stream stream, nn.Module module)
+    {
+        // Module.save(Stream) closes the stream; ML.NET's SaveBinaryStream flushes it afterwards.
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        module.save(writer);
+    }
 
     /// <summary>Reads every (key, tensor) pair of the entry; the caller owns the tensors.</summary>
     public static Dictionary<string, Tensor> Read(Stream stream, string entry)
@@ -33,6 +48,7 @@ internal static class StateDictEntry
             for (long k = 0; k < count; k++)
             {
                 string key = reader.ReadString();
+                CheckTensorHeader(reader, entry, key);
                 var tensor = TensorExtensionMethods.Load(reader);
                 if (!tensors.TryAdd(key, tensor))
                 {
@@ -53,8 +69,46 @@ internal static class StateDictEntry
         }
     }
 
-    // The entry count of a .dat file is an unsigned LEB128 integer. TorchSharp's own codec is internal upstream,
-    // so the format is read here rather than through the compatibility layer.
+    // TorchSharp's TensorExtensionMethods.Load allocates whatever shape the header declares, so the header (dtype,
+    // rank, dimensions, all LEB128) is checked first against the bytes left, then the reader is put back.
+    internal static void CheckTensorHeader(BinaryReader reader, string entry, string key)
+    {
+        try
+        {
+            CheckTensorHeaderCore(reader, entry, key);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"Entry '{entry}' ends inside the header of '{key}'.", e);
+        }
+    }
+
+    private static void CheckTensorHeaderCore(BinaryReader reader, string entry, string key)
+    {
+        var stream = reader.BaseStream;
+        long start = stream.Position;
+        long code = ReadUnsignedLeb128(reader);
+        if (code > sbyte.MaxValue || !s_allowedTypes.Contains((ScalarType)code))
+            throw new InvalidDataException($"Entry '{entry}' stores '{key}' with the unsupported dtype code {code}.");
+        long rank = ReadUnsignedLeb128(reader);
+        if (rank > MaxDimensions)
+            throw new InvalidDataException($"Entry '{entry}' stores '{key}' with {rank} dimensions; at most {MaxDimensions} are accepted.");
+        var shape = new long[rank];
+        long bytes = ((ScalarType)code).ElementSize();
+        for (int k = 0; k < rank; k++)
+        {
+            shape[k] = ReadUnsignedLeb128(reader);
+            if (shape[k] != 0 && bytes > MaxTensorBytes / shape[k])
+                throw new InvalidDataException($"Entry '{entry}' stores '{key}' with a shape larger than the {MaxTensorBytes}-byte limit.");
+            bytes *= shape[k];
+        }
+        if (bytes > stream.Length - stream.Position)
+            throw new InvalidDataException(
+                $"Entry '{entry}' stores '{key}' as [{string.Join(", ", shape)}], which needs {bytes} bytes, but only {stream.Length - stream.Position} remain.");
+        stream.Position = start;
+    }
+
+    // The entry count and tensor headers of a .dat file are unsigned LEB128 integers (TorchSharp's codec is internal).
     private static long ReadUnsignedLeb128(BinaryReader reader)
     {
         long value = 0;

@@ -42,7 +42,7 @@ internal sealed class DiffusionTrainer
         var model = new UNetModel(architecture);
         var ema = new UNetModel(architecture);
         var parameters = model.parameters().ToList();
-        using Adam optimizer = o.Optimizer == DiffusionOptimizer.AdamW
+        using OptimizerHelper optimizer = o.Optimizer == DiffusionOptimizer.AdamW
             ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
             : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
         var group = optimizer.ParamGroups.Single();
@@ -122,7 +122,7 @@ internal sealed class DiffusionTrainer
         state.Position = 0;
     }
 
-    private double TrainStep(UNetModel model, Adam optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
+    private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
         long start, long size, Generator generator)
     {
         var o = _options;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Diffusion;
 
 /// <summary>
-/// A training checkpoint: a zip in the model-zip container (read through the same guarded reader, so entry paths,
+/// A training checkpoint: a zip in a guarded zip container (<see cref="GuardedArchiveReader"/>: entry paths,
 /// sizes and CRCs are checked and nothing is extracted to disk) holding, under <c>Checkpoint/</c>:
 /// <c>Manifest.json</c> (<see cref="CheckpointManifest"/>), <c>Options.json</c>, <c>UNet.dat</c>, <c>Ema.dat</c>,
 /// <c>Optimizer.bin</c> (Adam's state), <c>Generator.dat</c> and <c>DefaultGenerator.dat</c> (generator states),
@@ -51,7 +51,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     {
         var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, state.Step, state.Epoch, state.Permutation is null ? 0 : state.Position,
             state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Model.Architecture, DateTime.UtcNow);
-        using var repository = new RepositoryWriter(stream);
+        using var repository = new GuardedArchiveWriter(stream);
         repository.WriteEntry(Folder + "Manifest.json", s => WriteText(s, GuardedJson.Write(manifest)));
         repository.WriteEntry(Folder + "Options.json", s => WriteText(s, options.ToJsonString(GuardedJson.Options)));
         repository.WriteEntry(Folder + "UNet.dat", s => StateDictEntry.Write(s, state.Model));
@@ -93,7 +93,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         TrainingCheckpoint? checkpoint = null;
         try
         {
-            using var repository = new RepositoryReader(stream);
+            using var repository = new GuardedArchiveReader(stream);
             var manifest = GuardedJson.Parse<CheckpointManifest>(Text(repository, "Manifest.json"), Folder + "Manifest.json");
             manifest.Validate(Folder + "Manifest.json");
             var options = GuardedJson.Parse<JsonObject>(Text(repository, "Options.json"), Folder + "Options.json");
@@ -101,7 +101,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             checkpoint.Weights = ReadWeights(repository, "UNet.dat");
             checkpoint.EmaWeights = ReadWeights(repository, "Ema.dat");
             ArchitectureBounds.Check(manifest.Architecture, StateDictEntry.Elements(checkpoint.Weights), Folder + "Manifest.json");
-            checkpoint.OptimizerState = repository.ReadAll(Folder + "Optimizer.bin", ModelFormat.MaxModelEntryBytes);
+            checkpoint.OptimizerState = repository.ReadAll(Folder + "Optimizer.bin", GuardedArchiveReader.MaxEntryBytes);
             checkpoint.GeneratorState = ReadGeneratorState(repository, "Generator.dat");
             checkpoint.DefaultGeneratorState = ReadGeneratorState(repository, "DefaultGenerator.dat");
             checkpoint.Permutation = ReadPermutation(repository, manifest);
@@ -164,7 +164,14 @@ internal sealed class TrainingCheckpoint : IDisposable
             using (var stream = new MemoryStream(OptimizerState, writable: false))
             using (var reader = new BinaryReader(stream))
             {
-                state.Optimizer.load_state_dict(reader);
+                try
+                {
+                    state.Optimizer.load_state_dict(reader);
+                }
+                catch (Exception e) when (e is IOException or ArgumentException or FormatException or ExternalException or OverflowException or InvalidOperationException)
+                {
+                    throw new InvalidDataException($"Entry '{Folder}Optimizer.bin' is not a valid optimizer state: {e.Message}", e);
+                }
                 if (stream.Position != stream.Length)
                     throw new InvalidDataException($"Entry '{Folder}Optimizer.bin' has {stream.Length - stream.Position} bytes after the optimizer state.");
             }
@@ -208,7 +215,7 @@ internal sealed class TrainingCheckpoint : IDisposable
             tensor.Save(w);
     }
 
-    private static string Text(RepositoryReader repository, string name)
+    private static string Text(GuardedArchiveReader repository, string name)
     {
         var bytes = repository.ReadAll(Folder + name, 1 << 20);
         try
@@ -221,16 +228,17 @@ internal sealed class TrainingCheckpoint : IDisposable
         }
     }
 
-    private static Dictionary<string, Tensor> ReadWeights(RepositoryReader repository, string name)
+    private static Dictionary<string, Tensor> ReadWeights(GuardedArchiveReader repository, string name)
     {
         using var stream = repository.Open(Folder + name);
         return StateDictEntry.Read(stream, Folder + name);
     }
 
-    private static Tensor ReadTensor(RepositoryReader repository, string name)
+    private static Tensor ReadTensor(GuardedArchiveReader repository, string name)
     {
         using var stream = repository.Open(Folder + name);
         using var reader = new BinaryReader(stream);
+        StateDictEntry.CheckTensorHeader(reader, Folder + name, "tensor");
         var tensor = TensorExtensionMethods.Load(reader)!;
         if (stream.Position != stream.Length)
         {
@@ -241,7 +249,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     }
 
     // A generator state is an opaque byte vector whose length libtorch fixes; compare with a live one.
-    private static Tensor ReadGeneratorState(RepositoryReader repository, string name)
+    private static Tensor ReadGeneratorState(GuardedArchiveReader repository, string name)
     {
         var tensor = ReadTensor(repository, name);
         using var reference = torch.random.get_rng_state();
@@ -254,7 +262,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         return tensor;
     }
 
-    private static Tensor? ReadPermutation(RepositoryReader repository, CheckpointManifest manifest)
+    private static Tensor? ReadPermutation(GuardedArchiveReader repository, CheckpointManifest manifest)
     {
         const string Name = "Permutation.dat";
         if (!repository.Contains(Folder + Name))
@@ -283,10 +291,10 @@ internal sealed class TrainingCheckpoint : IDisposable
         return true;
     }
 
-    private static List<float> ReadLosses(RepositoryReader repository, long steps)
+    private static List<float> ReadLosses(GuardedArchiveReader repository, long steps)
     {
         const string Name = "LossHistory.bin";
-        var bytes = repository.ReadAll(Folder + Name, ModelFormat.MaxModelEntryBytes);
+        var bytes = repository.ReadAll(Folder + Name, GuardedArchiveReader.MaxEntryBytes);
         if (bytes.Length < 4 || BitConverter.ToInt32(bytes) is var n && (n < 0 || (long)n * 4 != bytes.Length - 4 || n != steps))
             throw new InvalidDataException($"Entry '{Folder}{Name}' does not hold one loss for each of the {steps} steps.");
         return [.. MemoryMarshal.Cast<byte, float>(bytes.AsSpan(4))];

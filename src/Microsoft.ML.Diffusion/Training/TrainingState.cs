@@ -16,7 +16,7 @@ internal sealed class TrainingState
 
     public required ExponentialMovingAverage Averager { get; init; }
 
-    public required Adam Optimizer { get; init; }
+    public required OptimizerHelper Optimizer { get; init; }
 
     public required Generator Generator { get; init; }
 

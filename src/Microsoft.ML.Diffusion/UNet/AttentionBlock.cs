@@ -20,7 +20,7 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 
     public AttentionBlock(int channels, int groups) : base(nameof(AttentionBlock))
     {
-        norm = nn.GroupNorm(groups, channels);
+        norm = Normalization.GroupNorm(groups, channels);
         q = nn.Conv2d(channels, channels, 1);
         k = nn.Conv2d(channels, channels, 1);
         v = nn.Conv2d(channels, channels, 1);

@@ -20,10 +20,10 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public ResBlock(int inChannels, int outChannels, int timeEmbeddingWidth, double dropoutRate, int groups) : base(nameof(ResBlock))
     {
-        norm1 = nn.GroupNorm(groups, inChannels);
+        norm1 = Normalization.GroupNorm(groups, inChannels);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         temb_proj = nn.Linear(timeEmbeddingWidth, outChannels);
-        norm2 = nn.GroupNorm(groups, outChannels);
+        norm2 = Normalization.GroupNorm(groups, outChannels);
         dropout = nn.Dropout(dropoutRate);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         if (inChannels != outChannels) nin_shortcut = nn.Conv2d(inChannels, outChannels, 1);

@@ -74,7 +74,7 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         }
         up = nn.ModuleList(upModules.ToArray());
 
-        norm_out = nn.GroupNorm(groups, channels);
+        norm_out = Normalization.GroupNorm(groups, channels);
         conv_out = nn.Conv2d(channels, a.ImageChannels, 3, padding: 1);
         using (no_grad())
         {
@@ -95,7 +95,9 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         var skips = new Stack<Tensor>();
         // oneDNN convolutions run on NHWC without reordering; measured on FMNIST-S inference (chunks of 8)
         // this is about 40% faster than NCHW, while training gains little, so only evaluation uses it.
-        if (!training) x = x.contiguous(memory_format.channels_last);
+        // TorchSharp 0.107 has no Tensor.contiguous(memory_format): a copy in NHWC order, viewed as NCHW, has the
+        // channels-last strides libtorch dispatches on.
+        if (!training) x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var h = conv_in.call(x);
         skips.Push(h);
         foreach (var m in down)

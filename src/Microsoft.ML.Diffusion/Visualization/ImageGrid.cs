@@ -26,26 +26,16 @@ public static class ImageGrid
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(imageColumnName);
         CheckLayout(columns, padding, maxImages);
-        var column = data.Schema.GetColumnOrNull(imageColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(imageColumnName),
-                $"Could not find image column '{imageColumnName}'; the data has columns {string.Join(", ", data.Schema.Select(c => $"'{c.Name}'"))}.");
-        if (column.Type is not ImageDataViewType)
-            throw new ArgumentOutOfRangeException(nameof(imageColumnName),
-                $"Schema mismatch for column '{imageColumnName}': expected Image (MLImage), got {column.Type}.");
-
-        var images = new List<MLImage>();
-        using (var cursor = data.GetRowCursor([column]))
+        var images = data.GetImages(imageColumnName);
+        var read = (maxImages is int max ? images.Take(max) : images).ToList();
+        try
         {
-            var getter = cursor.GetGetter<MLImage>(column);
-            while ((maxImages is null || images.Count < maxImages) && cursor.MoveNext())
-            {
-                MLImage image = null!;
-                getter(ref image);
-                images.Add(image ?? throw new ArgumentException(
-                    $"Row {cursor.Position} of column '{imageColumnName}' has no image; every row needs one for a grid.", nameof(data)));
-            }
+            return Tile(read, columns, padding, paddingGray, $"column '{imageColumnName}'", "row");
         }
-        return Tile(images, columns, padding, paddingGray, $"column '{imageColumnName}'", "row");
+        finally
+        {
+            foreach (var image in read) image.Dispose();
+        }
     }
 
     /// <summary>Tiles <paramref name="images"/> in order.</summary>
@@ -122,8 +112,7 @@ public static class ImageGrid
                 }
             }
         }
-        // Gray inputs (e.g. Fashion-MNIST) keep saving as a 1-channel PNG; the padding is gray too.
-        return MLImage.Wrap(pixels, (int)width, (int)height, MLPixelFormat.Bgra32, images.All(i => i.IsGrayscale));
+        return MLImage.CreateFromPixels((int)width, (int)height, MLPixelFormat.Bgra32, pixels);
     }
 
     private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s[1..];
