@@ -5,20 +5,29 @@ using Microsoft.ML.Diffusion;
 namespace CrashTrainer;
 
 /// <summary>
+/// The tests' child process.
 /// <c>CrashTrainer FOLDER MAX_STEPS EVERY_STEPS</c>: trains a tiny model on two 8×8 patterns, resuming from the
 /// newest checkpoint in FOLDER and writing one every EVERY_STEPS steps. Prints <c>step N</c> after each step,
 /// <c>checkpoint N</c> after each write, <c>resumed N</c> and <c>done N</c>, so the crash test can tell what a kill lost.
+/// <c>CrashTrainer generate MODEL COUNT</c>: see <see cref="FreshProcessLoad"/>.
 /// </summary>
 public static class Program
 {
-    /// <summary>Runs training; returns 0 when it finishes.</summary>
+    /// <summary>Runs training or generation; returns 0 when it finishes.</summary>
+    // Main names no Microsoft.ML.Diffusion type, so that the generate mode starts without that assembly loaded.
     public static int Main(string[] args)
     {
+        if (args.Length == 3 && args[0] == "generate") return FreshProcessLoad.Run(args[1], int.Parse(args[2]));
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: CrashTrainer FOLDER MAX_STEPS EVERY_STEPS");
+            Console.Error.WriteLine("usage: CrashTrainer FOLDER MAX_STEPS EVERY_STEPS | CrashTrainer generate MODEL COUNT");
             return 2;
         }
+        return Train(args);
+    }
+
+    private static int Train(string[] args)
+    {
         TorchSharp.torch.set_num_threads(1);
         var ml = new MLContext(seed: 1);
         ml.Log += (_, e) =>
