@@ -115,7 +115,8 @@ public static class FmnistSBenchmark
     {
         var view = FashionMnist.Load(ml, FashionMnistSplit.Train, imageKind: FashionMnistImageKind.Vector);
         var images = TrainingImageReader.Read(view, new DiffusionEstimator.Options());
-        return tensor(images.Pixels, [images.Count, 1, 28, 28]);
+        using var flat = from_array(images.Pixels);
+        return flat.reshape(images.Count, 1, 28, 28);
     }
 
     private static double TimeDdim(UNetModel model, NoiseSchedule schedule, int batch, int steps)

@@ -49,7 +49,9 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd);
         using var ch = _host.Start("Training");
         TrainingResult result;
-        using (var data = tensor(images.Pixels, [images.Count, images.Channels, images.Height, images.Width]))
+        // from_array shares the pixels' memory (tensor() would copy them), so the data set is held once.
+        using (var flat = from_array(images.Pixels))
+        using (var data = flat.reshape(images.Count, images.Channels, images.Height, images.Width))
             result = new DiffusionTrainer(o, schedule, seed, message => ch.Info(message)).Train(data, architecture);
         var settings = new DiffusionModelSettings(o.OutputColumnName, o.SeedColumnName, o.OutputVectorColumnName, o.InputScale, o.InputOffset,
             o.PredictionTarget, seed, o.Sampler);
