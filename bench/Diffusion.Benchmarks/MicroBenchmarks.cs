@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Diffusion.Benchmarks;
 
-/// <summary>Micro-benchmarks of the TorchSharp subset over libtorch.</summary>
+/// <summary>Micro-benchmarks of TorchSharp over libtorch: per-call overhead and the machine's convolution and matmul peaks.</summary>
 public static class MicroBenchmarks
 {
     /// <summary>Runs the micro-benchmarks, prints a table and returns the figures.</summary>

@@ -119,8 +119,12 @@ public class HostileFileTests
         StringAssert.Contains(LoadModel(enumAsNumber).Message, "Settings.json");
         var nullArchitecture = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Manifest.json", b => Encoding.UTF8.GetBytes(Edit(b, "\"ChannelMultipliers\": [", "\"ChannelMultipliers\": null, \"x\": [")));
         StringAssert.Contains(LoadCheckpoint(nullArchitecture).Message, "Manifest.json");
-        var future = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Manifest.json", b => Encoding.UTF8.GetBytes(Edit(b, "\"Format\": 1", "\"Format\": 2")));
-        StringAssert.Contains(LoadCheckpoint(future).Message, "format 2");
+        var future = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Manifest.json", b => Encoding.UTF8.GetBytes(Edit(b, "\"Format\": 2", "\"Format\": 3")));
+        StringAssert.Contains(LoadCheckpoint(future).Message, "format 3");
+        var past = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Manifest.json", b => Encoding.UTF8.GetBytes(Edit(b, "\"Format\": 2", "\"Format\": 1")));
+        StringAssert.Contains(LoadCheckpoint(past).Message, "start a new run");
+        var optimizer = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Optimizer.bin", b => [.. b[..100], .. b[125..]]);
+        StringAssert.Contains(LoadCheckpoint(optimizer).Message, "does not match the hash");
         var badPosition = CheckpointTestKit.Rewrite(Checkpoint(), "Checkpoint/Permutation.dat", b => { var c = (byte[])b.Clone(); c[^8] = 0x55; return c; });
         StringAssert.Contains(LoadCheckpoint(badPosition).Message, "permutation");
     }

@@ -11,14 +11,14 @@ public static class AutoMLExperimentExtension
     /// <param name="experiment">The experiment.</param>
     /// <param name="train">The training data.</param>
     /// <param name="validation">The validation data.</param>
-    /// <param name="subSamplingTrainDataset">Not supported in this subset; must be false.</param>
+    /// <param name="subSamplingTrainDataset">Not supported here; must be false.</param>
     public static AutoMLExperiment SetDataset(this AutoMLExperiment experiment, IDataView train, IDataView validation, bool subSamplingTrainDataset = false)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
         if (subSamplingTrainDataset)
-            throw new NotSupportedException("subSamplingTrainDataset is not supported by this AutoML subset; pass a smaller training view instead.");
+            throw new NotSupportedException("subSamplingTrainDataset is not supported by the diffusion experiments; pass a smaller training view instead.");
         experiment.DatasetManager = new TrainValidateDatasetManager(train, validation);
         return experiment;
     }

@@ -12,6 +12,7 @@ namespace Microsoft.ML.Diffusion;
 /// <param name="Seed">The seed the run started with.</param>
 /// <param name="Architecture">The U-Net, including the image size.</param>
 /// <param name="WrittenUtc">When the checkpoint was written.</param>
+/// <param name="OptimizerSha256">SHA-256 (hex) of the Optimizer.bin entry.</param>
 internal sealed record CheckpointManifest(
     int Format,
     long Step,
@@ -23,9 +24,11 @@ internal sealed record CheckpointManifest(
     long Images,
     int Seed,
     UNetArchitecture Architecture,
-    DateTime WrittenUtc)
+    DateTime WrittenUtc,
+    string OptimizerSha256)
 {
-    public const int CurrentFormat = 1;
+    // 2: TorchSharp 0.107's optimizer state, with its hash (format 1 came from the earlier TorchSharp subset).
+    public const int CurrentFormat = 2;
 
     // Far above any data set held in memory; keeps the permutation check bounded.
     public const long MaxImages = 1L << 31;
@@ -33,7 +36,10 @@ internal sealed record CheckpointManifest(
     public void Validate(string entry)
     {
         if (Format != CurrentFormat)
-            throw new InvalidDataException($"Entry '{entry}' declares checkpoint format {Format}; this library reads format {CurrentFormat}.");
+            throw new InvalidDataException($"Entry '{entry}' declares checkpoint format {Format}; this library reads format {CurrentFormat}" +
+                (Format < CurrentFormat ? " (earlier checkpoints hold another optimizer format; start a new run)." : "."));
+        if (OptimizerSha256 is not { Length: 64 } || !OptimizerSha256.All(char.IsAsciiHexDigit))
+            throw new InvalidDataException($"Entry '{entry}' declares no valid optimizer hash (64 hex digits).");
         if (Step < 0 || Epoch < 0 || EmaUpdates < 0 || !(ElapsedSeconds >= 0) || !double.IsFinite(SmoothedLoss))
             throw new InvalidDataException($"Entry '{entry}' declares a negative or non-finite counter (step {Step}, epoch {Epoch}, EMA updates {EmaUpdates}, elapsed {ElapsedSeconds} s, loss {SmoothedLoss}).");
         if (Images is < 1 or > MaxImages)

@@ -106,6 +106,7 @@ internal sealed class DiffusionTrainer
             throw;
         }
         state.SetPermutation(null);
+        FreedMemory.Release();
         long steps = state.Step;
         if (cancelled) _log($"Training cancelled at step {steps}; returning the model trained so far.");
         _log($"Finished training: {steps} steps, {state.Epoch} epochs, {state.ElapsedBefore + clock.Elapsed:hh\\:mm\\:ss}, final smoothed loss {state.SmoothedLoss / (1 - Math.Pow(0.98, Math.Max(1, steps))):F4}.");

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -49,18 +50,22 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>Writes the state of a run; the default generator's state is read here, so call it between steps.</summary>
     public static void Write(Stream stream, TrainingState state, JsonObject options, long images, int seed, TimeSpan elapsed)
     {
+        byte[] optimizer;
+        using (var buffer = new MemoryStream())
+        {
+            using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+                state.Optimizer.save_state_dict(w);
+            optimizer = buffer.ToArray();
+        }
         var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, state.Step, state.Epoch, state.Permutation is null ? 0 : state.Position,
-            state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Model.Architecture, DateTime.UtcNow);
+            state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Model.Architecture, DateTime.UtcNow,
+            Convert.ToHexString(SHA256.HashData(optimizer)));
         using var repository = new GuardedArchiveWriter(stream);
         repository.WriteEntry(Folder + "Manifest.json", s => WriteText(s, GuardedJson.Write(manifest)));
         repository.WriteEntry(Folder + "Options.json", s => WriteText(s, options.ToJsonString(GuardedJson.Options)));
         repository.WriteEntry(Folder + "UNet.dat", s => StateDictEntry.Write(s, state.Model));
         repository.WriteEntry(Folder + "Ema.dat", s => StateDictEntry.Write(s, state.Ema));
-        repository.WriteEntry(Folder + "Optimizer.bin", s =>
-        {
-            using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
-            state.Optimizer.save_state_dict(w);
-        });
+        repository.WriteEntry(Folder + "Optimizer.bin", s => s.Write(optimizer));
         repository.WriteEntry(Folder + "Generator.dat", s => WriteTensor(s, state.Generator.get_state()));
         repository.WriteEntry(Folder + "DefaultGenerator.dat", s => WriteTensor(s, torch.random.get_rng_state()));
         if (state.Permutation is not null)
@@ -102,6 +107,10 @@ internal sealed class TrainingCheckpoint : IDisposable
             checkpoint.EmaWeights = ReadWeights(repository, "Ema.dat");
             ArchitectureBounds.Check(manifest.Architecture, StateDictEntry.Elements(checkpoint.Weights), Folder + "Manifest.json");
             checkpoint.OptimizerState = repository.ReadAll(Folder + "Optimizer.bin", GuardedArchiveReader.MaxEntryBytes);
+            // TorchSharp's load_state_dict trusts its input (a damaged state crashed the process in libc's memcpy),
+            // so the bytes must be the ones this library wrote.
+            if (!Convert.ToHexString(SHA256.HashData(checkpoint.OptimizerState)).Equals(manifest.OptimizerSha256, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"Entry '{Folder}Optimizer.bin' does not match the hash in '{Folder}Manifest.json' (the optimizer state is damaged).");
             checkpoint.GeneratorState = ReadGeneratorState(repository, "Generator.dat");
             checkpoint.DefaultGeneratorState = ReadGeneratorState(repository, "DefaultGenerator.dat");
             checkpoint.Permutation = ReadPermutation(repository, manifest);
@@ -259,7 +268,27 @@ internal sealed class TrainingCheckpoint : IDisposable
             tensor.Dispose();
             throw new InvalidDataException(message);
         }
+        if (InvalidMersenneTwister(tensor) is string problem)
+        {
+            tensor.Dispose();
+            throw new InvalidDataException($"Entry '{Folder}{name}' is not a valid generator state: {problem}.");
+        }
         return tensor;
+    }
+
+    // libtorch's CPUGeneratorImpl::set_state aborts the process on an invalid mt19937 state ("Invalid mt19937 state":
+    // TorchSharp's THSGenerator_set_rng_state has no error guard), so its check is made here first. The state starts
+    // with libtorch's CPUGeneratorImplStateLegacy: uint64 the_initial_seed, int32 left, int32 seeded, uint64 next.
+    private static string? InvalidMersenneTwister(Tensor state)
+    {
+        const int StateWords = 624;
+        var bytes = state.data<byte>().ToArray();
+        int left = BitConverter.ToInt32(bytes, 8), seeded = BitConverter.ToInt32(bytes, 12);
+        ulong next = BitConverter.ToUInt64(bytes, 16);
+        if (seeded != 1) return $"it is not seeded (seeded = {seeded})";
+        if (left is < 1 or > StateWords) return $"its position left = {left} is outside 1…{StateWords}";
+        if (next > StateWords) return $"its position next = {next} is outside 0…{StateWords}";
+        return null;
     }
 
     private static Tensor? ReadPermutation(GuardedArchiveReader repository, CheckpointManifest manifest)
