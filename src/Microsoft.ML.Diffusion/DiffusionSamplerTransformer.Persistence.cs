@@ -58,7 +58,7 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         ctx.CheckAtModel(GetVersionInfo());
         string settingsEntry = $"{ctx.Directory}/Settings.json";
         SavedSettings? saved = null;
-        if (!ctx.TryLoadTextStream("Settings.json", r => saved = GuardedJson.Parse<SavedSettings>(r.ReadToEnd(), settingsEntry)))
+        if (!ctx.TryLoadTextStream("Settings.json", r => saved = GuardedJson.Parse<SavedSettings>(ReadBounded(r, settingsEntry), settingsEntry)))
             throw Missing(ctx, "Settings.json");
         var s = saved!;
         CheckSettings(s, settingsEntry);
@@ -147,6 +147,18 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         }))
             throw Missing(ctx, "LossHistory.bin");
         return losses;
+    }
+
+    // Settings are a few kilobytes; reading at most this much keeps a forged (or decompression-bomb) entry from filling memory.
+    private const int MaxSettingsChars = 1 << 20;
+
+    private static string ReadBounded(TextReader reader, string entry)
+    {
+        var buffer = new char[MaxSettingsChars + 1];
+        int read = reader.ReadBlock(buffer, 0, buffer.Length);
+        if (read > MaxSettingsChars)
+            throw new InvalidDataException($"Entry '{entry}' is longer than {MaxSettingsChars} characters; model settings are a few kilobytes.");
+        return new string(buffer, 0, read);
     }
 
     private static InvalidDataException Missing(ModelLoadContext ctx, string name) =>

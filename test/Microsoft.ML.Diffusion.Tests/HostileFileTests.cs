@@ -107,6 +107,14 @@ public class HostileFileTests
     }
 
     [TestMethod]
+    public void OversizedSettingsEntryIsRefusedWithoutReadingItAll()
+    {
+        // 64 MB of spaces compresses to a few tens of kilobytes: a decompression bomb in the settings entry.
+        var bomb = CheckpointTestKit.Rewrite(ModelZip(), "TransformerChain/Settings.json", b => [.. b, .. Enumerable.Repeat((byte)' ', 64 << 20)]);
+        AssertRefusedWithoutAllocating(() => LoadModel(bomb), "longer than");
+    }
+
+    [TestMethod]
     public void ForgedSettingsAreRefused()
     {
         string Edit(byte[] b, string from, string to)
