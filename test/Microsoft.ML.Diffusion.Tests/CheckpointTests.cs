@@ -6,20 +6,31 @@ namespace Microsoft.ML.Diffusion.Tests;
 public class CheckpointTests
 {
     [TestMethod]
-    public void ResumeEndsBitIdenticalToAStraightRun()
+    [DataRow(DiffusionOptimizer.Adam)]
+    [DataRow(DiffusionOptimizer.AdamW)]
+    public void ResumeEndsBitIdenticalToAStraightRun(DiffusionOptimizer optimizer)
     {
         const int N = 7; // 6 images in batches of 4: step 7 stops mid-epoch, so the saved data order matters
         var folder = CheckpointTestKit.NewFolder();
+        DiffusionEstimator.Options Options(int steps, string? checkpoints = null)
+        {
+            var o = CheckpointTestKit.Options(steps, checkpoints);
+            o.Optimizer = optimizer;
+            o.WeightDecay = 0.01;
+            return o;
+        }
         try
         {
             byte[] straight;
-            using (var model = CheckpointTestKit.Fit(CheckpointTestKit.Options(2 * N)))
+            using (var model = CheckpointTestKit.Fit(Options(2 * N)))
                 straight = CheckpointTestKit.ModelZip(model);
 
-            using (var first = CheckpointTestKit.Fit(CheckpointTestKit.Options(N, folder)))
+            using (var first = CheckpointTestKit.Fit(Options(N, folder)))
                 Assert.AreEqual(N, first.TrainedSteps);
-            Assert.IsTrue(File.Exists(Path.Combine(folder, "checkpoint-0000000007.zip")), "a checkpoint is written when training stops");
-            var resumeOptions = CheckpointTestKit.Options(2 * N, folder);
+            string saved = Path.Combine(folder, "checkpoint-0000000007.zip");
+            Assert.IsTrue(File.Exists(saved), "a checkpoint is written when training stops");
+            TrainingCheckpoint.Verify(saved);
+            var resumeOptions = Options(2 * N, folder);
             resumeOptions.ResumeFromLatest = true;
             byte[] resumed;
             using (var model = CheckpointTestKit.Fit(resumeOptions))

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -147,7 +148,9 @@ internal sealed class TrainingCheckpoint : IDisposable
     {
         using var model = new UNetModel(Manifest.Architecture);
         using var ema = new UNetModel(Manifest.Architecture);
-        using var optimizer = optim.Adam(model.parameters());
+        // The optimizer the run used: its state is read into an optimizer of that kind.
+        var kind = Options[nameof(DiffusionEstimator.Options.Optimizer)].Deserialize<DiffusionOptimizer>(GuardedJson.Options);
+        using OptimizerHelper optimizer = kind == DiffusionOptimizer.AdamW ? optim.AdamW(model.parameters()) : optim.Adam(model.parameters());
         using var generator = new Generator(0);
         var rng = torch.random.get_rng_state();
         try
