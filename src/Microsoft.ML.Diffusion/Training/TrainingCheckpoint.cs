@@ -149,7 +149,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         using var model = new UNetModel(Manifest.Architecture);
         using var ema = new UNetModel(Manifest.Architecture);
         // The optimizer the run used: its state is read into an optimizer of that kind.
-        var kind = Options[nameof(DiffusionEstimator.Options.Optimizer)].Deserialize<DiffusionOptimizer>(GuardedJson.Options);
+        var kind = OptimizerKind();
         using OptimizerHelper optimizer = kind == DiffusionOptimizer.AdamW ? optim.AdamW(model.parameters()) : optim.Adam(model.parameters());
         using var generator = new Generator(0);
         var rng = torch.random.get_rng_state();
@@ -164,6 +164,20 @@ internal sealed class TrainingCheckpoint : IDisposable
             torch.random.set_rng_state(rng);
             rng.Dispose();
         }
+    }
+
+    private DiffusionOptimizer OptimizerKind()
+    {
+        const string Name = nameof(DiffusionEstimator.Options.Optimizer);
+        try
+        {
+            var kind = Options[Name].Deserialize<DiffusionOptimizer>(GuardedJson.Options);
+            if (Enum.IsDefined(kind)) return kind;
+        }
+        catch (JsonException)
+        {
+        }
+        throw new InvalidDataException($"Checkpoint '{Source}' is invalid: entry '{Folder}Options.json' records no known {Name} (Adam or AdamW).");
     }
 
     /// <summary>Copies the checkpoint into a freshly built run; the networks must have the checkpoint's architecture.</summary>

@@ -11,9 +11,12 @@ internal static class Normalization
     public static GroupNorm GroupNorm(int groups, int channels)
     {
         var norm = nn.GroupNorm(groups, channels);
+        // No Scalar argument: TorchSharp's fill_(Scalar) passes only the Scalar's handle to native code, so its finalizer can
+        // free it mid-call (seen once: "toFloat … Expected false to be true" from fill_(1) under a busy GC).
         using (no_grad())
+        using (var ones = ones_like(norm.weight!))
         {
-            norm.weight!.fill_(1);
+            norm.weight!.copy_(ones);
             norm.bias!.zero_();
         }
         return norm;
