@@ -14,6 +14,8 @@ namespace Microsoft.ML.Diffusion;
 /// Model zip layout of this transformer (inside its folder of the ML.NET model zip):
 /// <list type="bullet">
 /// <item><c>Model.key</c>: the header (model signature DIFFUSN, loader "DiffusionSampler") with an empty payload.</item>
+/// <item><c>PackageVersion.txt</c>: the package that wrote the model ("Microsoft.ML.Diffusion 0.1.0"; format 1.2 on), named
+/// in the error a reader of an older version gives for a newer format.</item>
 /// <item><c>Settings.json</c>: architecture, schedule, prediction target, columns, scaling, seed, sampler, steps trained.</item>
 /// <item><c>UNet.dat</c>, <c>Ema.dat</c>: the raw and EMA weights in TorchSharp's .dat format.</item>
 /// <item><c>LossHistory.bin</c>: int32 count, then one float per training step.</item>
@@ -28,8 +30,8 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "DIFFUSN ",
-        verWrittenCur: 0x00010001,   // 1.1: settings JSON + .dat weights + loss history
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002,   // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt
+        verReadableCur: 0x00010001,  // 1.1 readers ignore the version entry, so they read 1.2 models
         verWeCanReadBack: 0x00010001,
         loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.FullName!,
         loaderSignature: LoaderSignature);
@@ -39,6 +41,7 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         ObjectDisposedException.ThrowIf(_disposed, this);
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
+        ctx.SaveTextStream(PackageVersionEntry, w => w.Write(PackageVersion.WrittenBy));
         var saved = new SavedSettings(Architecture, Schedule.Kind, Schedule.Timesteps, Schedule.Betas[0], Schedule.Betas[^1],
             Settings with { Sampler = _sampler }, TrainedSteps);
         ctx.SaveTextStream("Settings.json", w => w.Write(GuardedJson.Write(saved)));
@@ -55,7 +58,7 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
     // nothing is allocated from a declared size before it is checked against the entry's real length.
     private static DiffusionSamplerTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        ctx.CheckAtModel(GetVersionInfo());
+        CheckFormat(ctx);
         string settingsEntry = $"{ctx.Directory}/Settings.json";
         SavedSettings? saved = null;
         if (!ctx.TryLoadTextStream("Settings.json", r => saved = GuardedJson.Parse<SavedSettings>(ReadBounded(r, settingsEntry), settingsEntry)))
@@ -90,6 +93,22 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
             StateDictEntry.Dispose(weights);
             if (emaWeights is not null) StateDictEntry.Dispose(emaWeights);
         }
+    }
+
+    private const string PackageVersionEntry = "PackageVersion.txt";
+
+    // ML.NET's own check says only "Cannot read version ... data"; a model from a newer package says which package to install.
+    private static void CheckFormat(ModelLoadContext ctx)
+    {
+        var ours = GetVersionInfo();
+        if (ctx.Header.ModelSignature == ours.ModelSignature && ctx.Header.ModelVerReadable > ours.VerWrittenCur)
+        {
+            string? writtenBy = null;
+            ctx.TryLoadTextStream(PackageVersionEntry, r => writtenBy = ReadBounded(r, $"{ctx.Directory}/{PackageVersionEntry}").Trim());
+            throw PackageVersion.NewerFormat($"The diffusion model in '{ctx.Directory}'", PackageVersion.Format(ctx.Header.ModelVerWritten),
+                PackageVersion.Format(ours.VerWrittenCur), writtenBy);
+        }
+        ctx.CheckAtModel(ours);
     }
 
     private static void CheckSettings(SavedSettings s, string entry)

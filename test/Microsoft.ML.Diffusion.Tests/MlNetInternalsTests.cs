@@ -35,6 +35,14 @@ public sealed class MlNetInternalsTests
         "method Microsoft.ML.ModelLoadContext.CheckAtModel(Microsoft.ML.VersionInfo)",
         "method Microsoft.ML.ModelLoadContext.TryLoadBinaryStream(System.String,System.Action`1[System.IO.BinaryReader])",
         "method Microsoft.ML.ModelLoadContext.TryLoadTextStream(System.String,System.Action`1[System.IO.TextReader])",
+        // Model zip: a newer format named by the package version that wrote it (ML.NET's own check names no package).
+        "field Microsoft.ML.ModelLoadContext.Header",
+        "type Microsoft.ML.ModelHeader",
+        "field Microsoft.ML.ModelHeader.ModelSignature",
+        "field Microsoft.ML.ModelHeader.ModelVerReadable",
+        "field Microsoft.ML.ModelHeader.ModelVerWritten",
+        "field Microsoft.ML.VersionInfo.ModelSignature",
+        "field Microsoft.ML.VersionInfo.VerWrittenCur",
         // mlContext.Transforms.Diffusion(...): the catalog's environment, the context's seed, log messages.
         "type Microsoft.ML.Data.CatalogUtils",
         "type Microsoft.ML.Data.IInternalCatalog",

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace Microsoft.ML.Diffusion;
 
 /// <summary>The scalar part of a checkpoint: where the run stands, the data it trains on and the network it builds.</summary>
@@ -30,8 +33,19 @@ internal sealed record CheckpointManifest(
     // 2: TorchSharp 0.107's optimizer state, with its hash (format 1 came from the earlier TorchSharp subset).
     public const int CurrentFormat = 2;
 
+    /// <summary>The package that wrote the checkpoint ("Microsoft.ML.Diffusion 0.1.0"), named when a newer format is refused.</summary>
+    public string? WrittenBy { get; init; }
+
     // Far above any data set held in memory; keeps the permutation check bounded.
     public const long MaxImages = 1L << 31;
+
+    /// <summary>Refuses a newer format before its layout is parsed (which would fail with a less useful message).</summary>
+    public static void CheckFormat(JsonObject manifest, string entry)
+    {
+        if (manifest["Format"] is JsonValue v && v.TryGetValue(out int format) && format > CurrentFormat)
+            throw PackageVersion.NewerFormat($"Checkpoint entry '{entry}'", format.ToString(CultureInfo.InvariantCulture),
+                CurrentFormat.ToString(CultureInfo.InvariantCulture), (manifest["WrittenBy"] as JsonValue)?.TryGetValue(out string? by) == true ? by : null);
+    }
 
     public void Validate(string entry)
     {

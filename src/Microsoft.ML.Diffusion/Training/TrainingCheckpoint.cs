@@ -60,7 +60,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         }
         var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, state.Step, state.Epoch, state.Permutation is null ? 0 : state.Position,
             state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Model.Architecture, DateTime.UtcNow,
-            Convert.ToHexString(SHA256.HashData(optimizer)));
+            Convert.ToHexString(SHA256.HashData(optimizer))) { WrittenBy = PackageVersion.WrittenBy };
         using var repository = new GuardedArchiveWriter(stream);
         repository.WriteEntry(Folder + "Manifest.json", s => WriteText(s, GuardedJson.Write(manifest)));
         repository.WriteEntry(Folder + "Options.json", s => WriteText(s, options.ToJsonString(GuardedJson.Options)));
@@ -100,7 +100,9 @@ internal sealed class TrainingCheckpoint : IDisposable
         try
         {
             using var repository = new GuardedArchiveReader(stream);
-            var manifest = GuardedJson.Parse<CheckpointManifest>(Text(repository, "Manifest.json"), Folder + "Manifest.json");
+            string manifestText = Text(repository, "Manifest.json");
+            CheckpointManifest.CheckFormat(GuardedJson.Parse<JsonObject>(manifestText, Folder + "Manifest.json"), Folder + "Manifest.json");
+            var manifest = GuardedJson.Parse<CheckpointManifest>(manifestText, Folder + "Manifest.json");
             manifest.Validate(Folder + "Manifest.json");
             var options = GuardedJson.Parse<JsonObject>(Text(repository, "Options.json"), Folder + "Options.json");
             checkpoint = new TrainingCheckpoint(name, manifest, options);
