@@ -4,6 +4,8 @@
 #   ./build.sh test     the above, then run every test project
 #   ./build.sh demo     the above, then train on Fashion-MNIST and write a sample grid (samples/FashionMnist)
 #   ./build.sh bench    the above, then run the benchmarks (bench/) [--soak for the memory soak]
+#   ./build.sh pack     the above, then write Microsoft.ML.Diffusion.<version>.nupkg and .snupkg to artifacts/packages
+#                       (extra arguments go to dotnet pack)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,5 +47,7 @@ case "$cmd" in
     dotnet run --project samples/FashionMnist -c Release --no-build -- "$@" ;;
   bench)
     dotnet run --project bench/Diffusion.Benchmarks -c Release --no-build -- "$@" ;;
-  *) die "unknown command '$cmd' (use: build, test, demo, bench)" ;;
+  pack)
+    dotnet pack src/Microsoft.ML.Diffusion/Microsoft.ML.Diffusion.csproj -c Release --no-build -nologo -o artifacts/packages "$@" ;;
+  *) die "unknown command '$cmd' (use: build, test, demo, bench, pack)" ;;
 esac

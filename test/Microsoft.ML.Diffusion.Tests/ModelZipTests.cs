@@ -74,17 +74,6 @@ public sealed class ModelZipTests
         StringAssert.Contains(thrown.ToString(), "LossHistory.bin");
     }
 
-    private static List<string> RunChild(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "CrashTrainer.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the child did not finish in 2 minutes");
-        Assert.AreEqual(0, process.ExitCode, stdout + stderr.Result);
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-    }
+    private static List<string> RunChild(params string[] args) =>
+        ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "CrashTrainer.dll"), .. args], TimeSpan.FromMinutes(2));
 }
