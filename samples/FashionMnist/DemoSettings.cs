@@ -23,6 +23,7 @@ internal sealed record DemoSettings
     public int Samples { get; init; } = 64;
     public int SamplingSteps { get; init; } = 50;
     public int FdSamples { get; init; } = 1000;
+    public int BpdImages { get; init; } = 256;
     public bool Resume { get; init; }
     public string CheckpointFolder => Path.Combine(Output, "checkpoints");
     public bool Plain { get; init; }

@@ -32,4 +32,16 @@ public sealed class UpstreamDefectTests
         using var d = ones(2, 4, 5);
         Assert.Throws<Exception>(() => c.bmm(d));
     }
+
+    [TestMethod]
+    public void SpecialErfcxReturnsErfcSoTheBoundAvoidsIt()
+    {
+        // torch.special.erfcx calls THSSpecial_erfc in TorchSharp 0.107: erfcx(2) should be e⁴·erfc(2) = 0.2553, it is 0.0047.
+        // GaussianTerms uses erfc and an asymptotic series instead; when this fails, TorchSharp is fixed and erfcx may be used.
+        using var x = tensor(2.0);
+        using var erfcx = special.erfcx(x);
+        using var erfc = special.erfc(x);
+        Assert.AreEqual(erfc.item<double>(), erfcx.item<double>(), 1e-15);
+        Assert.AreEqual(0.004677734981047266, erfc.item<double>(), 1e-15);
+    }
 }

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Diffusion;
 /// Diffusion operations that are not pipeline steps, reached through <c>mlContext.Diffusion()</c>: sample-quality
 /// evaluation (Fréchet distance, classifier score, precision/recall) and reusable reference statistics.
 /// </summary>
-public sealed class DiffusionOperationsCatalog
+public sealed partial class DiffusionOperationsCatalog
 {
     private readonly IHost _host;
 
