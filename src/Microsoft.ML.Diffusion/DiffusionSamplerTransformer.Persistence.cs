@@ -33,7 +33,8 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         verWrittenCur: 0x00010002,   // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt
         verReadableCur: 0x00010001,  // 1.1 readers ignore the version entry, so they read 1.2 models
         verWeCanReadBack: 0x00010001,
-        loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.FullName!,
+        // The simple name: any version of the package then loads the model and its format check decides, with a message.
+        loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.GetName().Name!,
         loaderSignature: LoaderSignature);
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
