@@ -125,6 +125,7 @@ internal sealed class DemoRun
 
     private DiffusionSamplerTransformer Load(string path)
     {
+        if (Directory.Exists(path)) throw new FileNotFoundException($"--sample-only: '{path}' is a folder; pass the model file (such as {Path.Combine(path, "model.zip")}).", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"--sample-only: the model file '{path}' does not exist.", path);
         // The diffusion loader registers itself in Microsoft.ML.Diffusion's module initializer, which only runs
         // once code of that assembly runs; a process that only loads a model must run it first.

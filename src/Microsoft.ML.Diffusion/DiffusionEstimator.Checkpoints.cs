@@ -4,12 +4,10 @@ public sealed partial class DiffusionEstimator
 {
     private static void ValidateCheckpointOptions(Options o)
     {
-        if (o.CheckpointEverySteps is int steps && steps < 1)
-            throw new ArgumentOutOfRangeException(nameof(o.CheckpointEverySteps), steps, "CheckpointEverySteps must be positive (or null for no step interval).");
-        if (o.CheckpointEveryMinutes is double minutes && !(minutes > 0 && double.IsFinite(minutes)))
-            throw new ArgumentOutOfRangeException(nameof(o.CheckpointEveryMinutes), minutes, "CheckpointEveryMinutes must be positive and finite (or null for no time interval).");
-        if (o.CheckpointsToKeep < 1)
-            throw new ArgumentOutOfRangeException(nameof(o.CheckpointsToKeep), o.CheckpointsToKeep, "CheckpointsToKeep must be at least 1.");
+        var violation = (o.CheckpointEverySteps is int steps ? Violation.AtLeast(nameof(o.CheckpointEverySteps), steps, 1, " (or null for no step interval)") : null)
+            ?? (o.CheckpointEveryMinutes is double minutes ? Violation.Finite(nameof(o.CheckpointEveryMinutes), minutes, m => m > 0, "> 0, or null for no time interval") : null)
+            ?? Violation.AtLeast(nameof(o.CheckpointsToKeep), o.CheckpointsToKeep, 1);
+        if (violation is not null) throw violation.ForOption();
         if (o.CheckpointFolder is null && (o.CheckpointEverySteps is not null || o.CheckpointEveryMinutes is not null))
             throw new ArgumentException("CheckpointEverySteps and CheckpointEveryMinutes need CheckpointFolder to say where checkpoints go.", nameof(o.CheckpointFolder));
         if (o.CheckpointFolder is null && o.ResumeFromLatest)

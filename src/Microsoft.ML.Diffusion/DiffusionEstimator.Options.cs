@@ -229,13 +229,16 @@ public sealed record DiffusionSamplerOptions
     /// <summary>Rows generated together.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Checks the settings, naming the first bad one.</summary>
+    /// <summary>Checks the settings against a schedule of <paramref name="timesteps"/> steps, naming the first bad one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is outside its range (NaN and ±∞ included); the parameter name is the setting.</exception>
     public void Validate(int timesteps)
     {
-        if (Kind == SamplerKind.Ddim && (Steps < 1 || Steps > timesteps))
-            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"DDIM steps must be in [1, {timesteps}].");
-        if (Eta is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "η must be in [0, 1].");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The sampling batch size must be positive.");
+        var violation = Violation.Defined(nameof(Kind), Kind)
+            ?? (Kind == SamplerKind.Ddim ? Violation.Between(nameof(Steps), Steps, 1, timesteps) : null)
+            ?? Violation.Finite(nameof(Eta), Eta, e => e is >= 0 and <= 1, "in [0, 1]")
+            ?? Violation.Defined(nameof(Variance), Variance)
+            ?? Violation.AtLeast(nameof(BatchSize), BatchSize, 1);
+        if (violation is not null) throw violation.ForOption("Sampler option");
     }
 }
 

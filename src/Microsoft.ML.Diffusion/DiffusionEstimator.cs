@@ -33,18 +33,11 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         ArgumentNullException.ThrowIfNull(input);
         var o = TrainingOptions;
         CheckDevice(o.Device);
+        CheckBeforeReading(o);
         var images = TrainingImageReader.Read(input, o);
         var architecture = new UNetArchitecture(images.Channels, images.Height, images.Width, o.BaseChannels, o.ChannelMultipliers,
             o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth);
-        try
-        {
-            architecture.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            // e.Message already names the option, so the new exception carries no second parameter name.
-            throw new ArgumentException($"Input column '{o.InputColumnName}' holds {images.Height}×{images.Width} images that the U-Net options cannot take: {e.Message}", e);
-        }
+        CheckImages(o, architecture);
         int seed = o.Seed ?? _host.GetSeed() ?? 1;
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd);
         using var ch = _host.Start("Training");
@@ -85,26 +78,5 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         throw new NotSupportedException(
             $"Device '{name}' is not available: the application runs a CPU-only libtorch (TorchSharp-cpu; torch.cuda.is_available() is false). " +
             "A GPU machine needs the TorchSharp-cuda-linux (or TorchSharp-cuda-windows) package in place of TorchSharp-cpu; here, set Options.Device to \"cpu\".");
-    }
-
-    private static void Validate(Options o)
-    {
-        if (string.IsNullOrWhiteSpace(o.InputColumnName)) throw new ArgumentOutOfRangeException(nameof(o.InputColumnName), "The input column name cannot be empty.");
-        if (string.IsNullOrWhiteSpace(o.OutputColumnName)) throw new ArgumentOutOfRangeException(nameof(o.OutputColumnName), "The output column name cannot be empty.");
-        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be positive.");
-        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive.");
-        if (o.WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(o.WarmupSteps), o.WarmupSteps, "WarmupSteps cannot be negative.");
-        if (o.GradientClipNorm is double clip && !(clip > 0)) throw new ArgumentOutOfRangeException(nameof(o.GradientClipNorm), clip, "GradientClipNorm must be positive (or null for none).");
-        if (o.EmaDecay is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(o.EmaDecay), o.EmaDecay, "EmaDecay must be in [0, 1).");
-        if (o.Timesteps < 2) throw new ArgumentOutOfRangeException(nameof(o.Timesteps), o.Timesteps, "Timesteps must be at least 2.");
-        if (o.MaxSteps is int s && s < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxSteps), s, "MaxSteps cannot be negative.");
-        if (o.MaxEpochs is int e && e < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxEpochs), e, "MaxEpochs cannot be negative.");
-        if (o.MaxSteps is null && o.MaxEpochs is null && o.TrainingTime is null)
-            throw new ArgumentException("Set at least one of MaxSteps, MaxEpochs and TrainingTime, or training would never stop.", nameof(o.MaxEpochs));
-        if (o.MinSnrGamma <= 0) throw new ArgumentOutOfRangeException(nameof(o.MinSnrGamma), o.MinSnrGamma, "MinSnrGamma must be positive.");
-        if (!(o.InputScale != 0 && float.IsFinite(o.InputScale))) throw new ArgumentOutOfRangeException(nameof(o.InputScale), o.InputScale, "InputScale must be finite and non-zero.");
-        ArgumentNullException.ThrowIfNull(o.Sampler, nameof(o.Sampler));
-        o.Sampler.Validate(o.Timesteps);
-        ValidateCheckpointOptions(o);
     }
 }

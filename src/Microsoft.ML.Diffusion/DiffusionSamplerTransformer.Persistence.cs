@@ -118,10 +118,12 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         GuardedJson.RequireDefined(s.Settings.PredictionTarget, nameof(s.Settings.PredictionTarget), entry);
         GuardedJson.RequireDefined(s.Settings.Sampler.Kind, "Sampler.Kind", entry);
         GuardedJson.RequireDefined(s.Settings.Sampler.Variance, "Sampler.Variance", entry);
-        if (s.Timesteps is < 2 or > 100_000) throw new InvalidDataException($"Entry '{entry}' declares {s.Timesteps} timesteps.");
+        var settings = s.Settings;
+        var violation = ModelBounds.Schedule(s.ScheduleKind, s.Timesteps, s.BetaStart, s.BetaEnd)
+            ?? ModelBounds.Columns(settings.OutputColumnName, settings.SeedColumnName, settings.OutputVectorColumnName)
+            ?? ModelBounds.Scaling(settings.OutputScale, settings.OutputOffset);
+        if (violation is not null) throw violation.ForEntry(entry);
         if (s.TrainedSteps < 0) throw new InvalidDataException($"Entry '{entry}' declares {s.TrainedSteps} trained steps.");
-        if (!(float.IsFinite(s.Settings.OutputScale) && s.Settings.OutputScale != 0 && float.IsFinite(s.Settings.OutputOffset)))
-            throw new InvalidDataException($"Entry '{entry}' declares an output scale {s.Settings.OutputScale} and offset {s.Settings.OutputOffset}; both must be finite, the scale non-zero.");
         try
         {
             s.Settings.Sampler.Validate(s.Timesteps);

@@ -61,6 +61,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         set
         {
             ArgumentNullException.ThrowIfNull(value);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             value.Validate(Schedule.Timesteps);
             _sampler = value;
         }
@@ -73,6 +74,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckSeedColumn(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
@@ -125,6 +127,8 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
 
     internal float[] GenerateBatch(long[] seeds)
     {
+        // Cursors and row mappers made before Dispose end up here; without this they met freed tensors.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var a = Architecture;
         var network = _sampler.UseEma ? _ema : _model;
         var sampler = DiffusionSamplers.Create(_sampler);

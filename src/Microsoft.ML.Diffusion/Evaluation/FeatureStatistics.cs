@@ -110,6 +110,7 @@ public sealed class FeatureStatistics
     public static FeatureStatistics Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a folder; pass the feature-statistics file (written by FeatureStatistics.Save).", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No feature-statistics file at '{path}'.", path);
         using var stream = File.OpenRead(path);
         try
@@ -141,10 +142,10 @@ public sealed class FeatureStatistics
             if (count < 2 || d < 1 || d > 1 << 14)
                 throw new InvalidDataException($"Implausible header: {count} images, dimension {d}.");
             var mean = new double[d];
-            for (int i = 0; i < d; i++) mean[i] = reader.ReadDouble();
+            for (int i = 0; i < d; i++) mean[i] = Finite(reader.ReadDouble(), "mean", i);
             var covariance = new double[d, d];
             for (int i = 0; i < d; i++)
-                for (int j = 0; j < d; j++) covariance[i, j] = reader.ReadDouble();
+                for (int j = 0; j < d; j++) covariance[i, j] = Finite(reader.ReadDouble(), "covariance", i * d + j);
             return new FeatureStatistics(name, mean, covariance, count);
         }
         catch (EndOfStreamException e)
@@ -152,4 +153,9 @@ public sealed class FeatureStatistics
             throw new InvalidDataException("The feature-statistics file is truncated.", e);
         }
     }
+
+    // A NaN here made every Fréchet distance NaN, with nothing to say where it came from.
+    private static double Finite(double value, string part, int index) => double.IsFinite(value)
+        ? value
+        : throw new InvalidDataException($"The {part} holds {value} at index {index}; feature statistics must be finite.");
 }

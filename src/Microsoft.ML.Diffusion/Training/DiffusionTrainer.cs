@@ -58,6 +58,7 @@ internal sealed class DiffusionTrainer
         _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
              $"batch {batch}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
 
+        using var lossWeights = o.LossWeighting == LossWeighting.None ? null : tensor(MinSnrWeighting.Weights(_schedule, o.PredictionTarget, o.MinSnrGamma));
         var clock = Stopwatch.StartNew();
         var rate = new ThroughputMeter();
         bool cancelled = false;
@@ -79,7 +80,7 @@ internal sealed class DiffusionTrainer
                     double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (state.Step + 1.0) / o.WarmupSteps) : 1.0);
                     group.LearningRate = lr;
                     long size = Math.Min(batch, n - state.Position);
-                    double loss = TrainStep(model, optimizer, parameters, data, state.Permutation, state.Position, size, generator);
+                    double loss = TrainStep(model, optimizer, parameters, data, state.Permutation, state.Position, size, generator, lossWeights);
                     long step = ++state.Step;
                     if (!double.IsFinite(loss))
                         throw new InvalidOperationException(
@@ -124,7 +125,7 @@ internal sealed class DiffusionTrainer
     }
 
     private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
-        long start, long size, Generator generator)
+        long start, long size, Generator generator, Tensor? lossWeights)
     {
         var o = _options;
         using var scope = NewDisposeScope();
@@ -147,27 +148,13 @@ internal sealed class DiffusionTrainer
         else
         {
             var perSample = nn.functional.mse_loss(prediction, target, nn.Reduction.None).mean([1, 2, 3]);
-            loss = (perSample * MinSnrWeights(t)).mean();
+            loss = (perSample * lossWeights!.index_select(0, t)).mean();
         }
         optimizer.zero_grad();
         loss.backward();
         if (o.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters, clip);
         optimizer.step();
         return loss.ToDouble();
-    }
-
-    // Min-SNR-γ: the ε-loss weight is min(SNR, γ)/SNR, the x₀-loss weight min(SNR, γ), the v-loss weight min(SNR, γ)/(SNR + 1).
-    private Tensor MinSnrWeights(Tensor t)
-    {
-        var alphaBar = _schedule.AlphasCumprodTensor.index_select(0, t);
-        var snr = alphaBar / (1 - alphaBar);
-        var clipped = snr.clamp(max: _options.MinSnrGamma);
-        return _options.PredictionTarget switch
-        {
-            PredictionTarget.Epsilon => clipped / snr,
-            PredictionTarget.Sample => clipped,
-            _ => clipped / (snr + 1),
-        };
     }
 
     private bool Done(long step, int epoch, TimeSpan elapsed)

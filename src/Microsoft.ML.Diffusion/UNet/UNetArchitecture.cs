@@ -32,24 +32,19 @@ public sealed record UNetArchitecture(
     /// <summary>FMNIST-S, the benchmark model of ../shared/bench/FMNIST-S.md.</summary>
     public static UNetArchitecture FmnistS { get; } = new(1, 28, 28, 64, [1, 2, 2], 2, [7], 0.1, 32, 256);
 
-    /// <summary>Checks the architecture and explains the first problem found, naming the option.</summary>
+    /// <summary>Checks the architecture against <see cref="ModelBounds"/> and explains the first problem found, naming the option.</summary>
+    /// <exception cref="ArgumentException">A field is outside what the U-Net can be built with (an <see cref="ArgumentOutOfRangeException"/>) or
+    /// does not fit another one; the parameter name is the option.</exception>
     public void Validate()
     {
-        if (ImageChannels is < 1 or > 4)
-            throw new ArgumentOutOfRangeException(nameof(ImageChannels), ImageChannels, "Images must have 1 to 4 channels (1 = gray, 3 = RGB).");
-        if (BaseChannels < 1) throw new ArgumentOutOfRangeException(nameof(BaseChannels), BaseChannels, "BaseChannels must be positive.");
-        if (ChannelMultipliers is null || ChannelMultipliers.Length == 0 || ChannelMultipliers.Any(m => m < 1))
-            throw new ArgumentException("ChannelMultipliers must hold at least one positive multiplier.", nameof(ChannelMultipliers));
-        if (ResBlocksPerLevel < 1) throw new ArgumentOutOfRangeException(nameof(ResBlocksPerLevel), ResBlocksPerLevel, "ResBlocksPerLevel must be at least 1.");
-        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
-        if (GroupNormGroups < 1) throw new ArgumentOutOfRangeException(nameof(GroupNormGroups), GroupNormGroups, "GroupNormGroups must be positive.");
-        foreach (var m in ChannelMultipliers)
-            if (BaseChannels * m % GroupNormGroups != 0)
-                throw new ArgumentException($"BaseChannels × {m} = {BaseChannels * m} is not divisible by GroupNormGroups ({GroupNormGroups}).", nameof(GroupNormGroups));
-        int factor = 1 << (Levels - 1);
-        if (ImageHeight < 1 || ImageWidth < 1 || ImageHeight % factor != 0 || ImageWidth % factor != 0)
-            throw new ArgumentException(
-                $"The image size {ImageHeight}×{ImageWidth} must be divisible by {factor} (2^(levels − 1) for {Levels} levels of ChannelMultipliers).",
-                nameof(ChannelMultipliers));
+        if (ModelBounds.Architecture(this) is { } violation) throw violation.ForOption();
+    }
+
+    /// <summary>The smaller side of the feature maps at each level, from the first: where attention can be placed.</summary>
+    internal int[] FeatureMapSizes()
+    {
+        var sizes = new int[Levels];
+        for (int level = 0, size = Math.Min(ImageHeight, ImageWidth); level < Levels; level++, size /= 2) sizes[level] = size;
+        return sizes;
     }
 }

@@ -35,7 +35,7 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         conv_in = nn.Conv2d(a.ImageChannels, a.BaseChannels, 3, padding: 1);
 
         int channels = a.BaseChannels;
-        int resolution = Math.Min(a.ImageHeight, a.ImageWidth);
+        var resolutions = a.FeatureMapSizes();
         var skipChannels = new Stack<int>();
         skipChannels.Push(channels);
         var downModules = new List<nn.Module>();
@@ -44,14 +44,13 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
             int outChannels = a.BaseChannels * a.ChannelMultipliers[level];
             for (int block = 0; block < a.ResBlocksPerLevel; block++)
             {
-                downModules.Add(new ResidualStage(channels, outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolution)));
+                downModules.Add(new ResidualStage(channels, outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolutions[level])));
                 channels = outChannels;
                 skipChannels.Push(channels);
             }
             if (level == a.Levels - 1) continue;
             downModules.Add(new Downsample(channels));
             skipChannels.Push(channels);
-            resolution /= 2;
         }
         down = nn.ModuleList(downModules.ToArray());
 
@@ -65,12 +64,11 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
             int outChannels = a.BaseChannels * a.ChannelMultipliers[level];
             for (int block = 0; block <= a.ResBlocksPerLevel; block++)
             {
-                upModules.Add(new ResidualStage(channels + skipChannels.Pop(), outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolution)));
+                upModules.Add(new ResidualStage(channels + skipChannels.Pop(), outChannels, width, a.Dropout, groups, a.AttentionResolutions.Contains(resolutions[level])));
                 channels = outChannels;
             }
             if (level == 0) continue;
             upModules.Add(new Modules.Upsample(channels));
-            resolution *= 2;
         }
         up = nn.ModuleList(upModules.ToArray());
 

@@ -1,0 +1,126 @@
+using TorchSharp;
+
+namespace Microsoft.ML.Diffusion;
+
+public sealed partial class DiffusionEstimator
+{
+    // Everything the options alone decide, checked as the estimator is created, so a bad value fails where it is set
+    // rather than after the data is read or the first checkpoint is due. Limits shared with the loader live in ModelBounds.
+    private static void Validate(Options o)
+    {
+        ArgumentNullException.ThrowIfNull(o.Sampler, nameof(o.Sampler));
+        var violation = Violation.NonEmpty(nameof(o.InputColumnName), o.InputColumnName)
+            ?? ModelBounds.Columns(o.OutputColumnName, o.SeedColumnName, o.OutputVectorColumnName)
+            ?? (o.SeedColumnName is not null && o.SeedColumnName == o.InputColumnName
+                ? new Violation(nameof(o.SeedColumnName), $"is {Violation.Show(o.SeedColumnName)}", $"it must differ from InputColumnName ({Violation.Show(o.InputColumnName)}): images are not seeds", Range: false)
+                : null)
+            ?? ModelBounds.Scaling(o.InputScale, o.InputOffset)
+            ?? ImageShape(o)
+            ?? ModelBounds.Network(o.BaseChannels, o.ChannelMultipliers, o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth)
+            ?? ModelBounds.Schedule(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd)
+            ?? Violation.Defined(nameof(o.PredictionTarget), o.PredictionTarget)
+            ?? Violation.Defined(nameof(o.LossWeighting), o.LossWeighting)
+            ?? Violation.Finite(nameof(o.MinSnrGamma), o.MinSnrGamma, g => g > 0, "> 0")
+            ?? Optimisation(o)
+            ?? Stopping(o)
+            ?? Violation.AtLeast(nameof(o.LogEveryNSteps), o.LogEveryNSteps, 0, " (0 writes no progress lines)")
+            ?? DeviceForm(o.Device);
+        if (violation is not null) throw violation.ForOption();
+        if (o.MaxSteps is null && o.MaxEpochs is null && o.TrainingTime is null)
+            throw new ArgumentException("Set at least one of MaxSteps, MaxEpochs and TrainingTime, or training would never stop.", nameof(o.MaxEpochs));
+        o.Sampler.Validate(o.Timesteps);
+        ValidateCheckpointOptions(o);
+    }
+
+    private static Violation? ImageShape(Options o)
+    {
+        if (o.ImageChannels is int c && c is not (1 or 3))
+            return new(nameof(o.ImageChannels), $"is {c}", "it must be 1 (gray) or 3 (RGB), or null to take it from the first image");
+        if (o.ImageHeight is int h && Violation.Between(nameof(o.ImageHeight), h, 1, ModelBounds.MaxImageSide) is { } height) return height;
+        if (o.ImageWidth is int w && Violation.Between(nameof(o.ImageWidth), w, 1, ModelBounds.MaxImageSide) is { } width) return width;
+        return null;
+    }
+
+    private static Violation? Optimisation(Options o) =>
+        Violation.Defined(nameof(o.Optimizer), o.Optimizer)
+        ?? Violation.Finite(nameof(o.LearningRate), o.LearningRate, r => r > 0, "> 0")
+        ?? Violation.AtLeast(nameof(o.WarmupSteps), o.WarmupSteps, 0)
+        ?? Violation.Finite(nameof(o.WeightDecay), o.WeightDecay, d => d >= 0, "≥ 0")
+        ?? (o.GradientClipNorm is double clip ? Violation.Finite(nameof(o.GradientClipNorm), clip, c => c > 0, "> 0, or null for no clipping") : null)
+        ?? Violation.AtLeast(nameof(o.BatchSize), o.BatchSize, 1)
+        ?? Violation.Finite(nameof(o.EmaDecay), o.EmaDecay, d => d is >= 0 and < 1, "in [0, 1)");
+
+    // A limit that is reached before the first step would return an untrained model.
+    private static Violation? Stopping(Options o) =>
+        (o.MaxSteps is int steps ? Violation.AtLeast(nameof(o.MaxSteps), steps, 1, " (or null for no step limit)") : null)
+        ?? (o.MaxEpochs is int epochs ? Violation.AtLeast(nameof(o.MaxEpochs), epochs, 1, " (or null for no epoch limit)") : null)
+        ?? (o.TrainingTime is TimeSpan time && time <= TimeSpan.Zero
+            ? new Violation(nameof(o.TrainingTime), $"is {time}", "it must be positive, or null for no time limit")
+            : null);
+
+    private static Violation? DeviceForm(string? name)
+    {
+        const string rule = "it must be \"cpu\", \"cuda\" or \"cuda:N\" with N a device index, such as \"cuda:0\"";
+        if (name is null) return new(nameof(Options.Device), "is null", rule, Range: false);
+        try
+        {
+            _ = new torch.Device(name);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            return new(nameof(Options.Device), $"is '{name}'", rule, Range: false);
+        }
+    }
+
+    // What needs the file system or the machine, checked at the start of Fit, before the data is read.
+    private static void CheckBeforeReading(Options o)
+    {
+        CheckMemory(o);
+        if (o.CheckpointFolder is string folder) CheckCheckpointFolder(folder);
+        if (o.ResumeFrom is string from && Directory.Exists(from))
+            throw new Violation(nameof(o.ResumeFrom), $"is '{from}', which is a folder",
+                "it must name a checkpoint file (checkpoint-{step}.zip); to resume from the newest checkpoint of a folder, set CheckpointFolder and ResumeFromLatest",
+                Range: false).ForOption();
+    }
+
+    private static void CheckMemory(Options o)
+    {
+        // float32 weights, EMA weights, gradients and Adam's two moments: a lower bound, as the parameter count is.
+        double bytes = 5.0 * sizeof(float) * ModelBounds.MinimumParameters(o.BaseChannels, o.ChannelMultipliers, o.ResBlocksPerLevel, o.TimeEmbeddingWidth);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && bytes > available)
+            throw new Violation(nameof(o.BaseChannels), $"is {o.BaseChannels}",
+                $"it makes, with ChannelMultipliers [{string.Join(", ", o.ChannelMultipliers)}] and ResBlocksPerLevel {o.ResBlocksPerLevel}, a U-Net whose training " +
+                $"needs at least {bytes / (1L << 30):F1} GiB (weights, EMA, gradients and Adam's moments), more than the {available / (double)(1L << 30):F1} GiB " +
+                "this process can use").ForOption();
+    }
+
+    private static void CheckCheckpointFolder(string folder)
+    {
+        const string rule = "it must be a folder (created if missing) that this process can write";
+        if (File.Exists(folder)) throw new Violation(nameof(Options.CheckpointFolder), $"is '{folder}', which is a file", rule, Range: false).ForOption();
+        string probe = Path.Combine(folder, $"{AtomicFile.TemporaryPrefix}write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            var violation = new Violation(nameof(Options.CheckpointFolder), $"is '{folder}', which cannot be written ({e.Message})", rule);
+            throw new ArgumentException("Option " + violation.Text, violation.Name, e);
+        }
+    }
+
+    // Once the first image gives the size: the whole U-Net, and attention only at sizes its feature maps have.
+    private static void CheckImages(Options o, UNetArchitecture architecture)
+    {
+        var violation = ModelBounds.Architecture(architecture) ?? ModelBounds.AttentionAtExistingSizes(architecture);
+        if (violation is not null)
+            throw new ArgumentException(
+                $"Input column '{o.InputColumnName}' holds {architecture.ImageHeight}×{architecture.ImageWidth} images that the U-Net options cannot take: Option {violation.Text}",
+                violation.Name);
+    }
+}
