@@ -24,6 +24,7 @@ internal sealed record DemoSettings
     public int SamplingSteps { get; init; } = 50;
     public int FdSamples { get; init; } = 1000;
     public int BpdImages { get; init; } = 256;
+    public int BpdTimesteps { get; init; } = 50;
     public bool Resume { get; init; }
     public string CheckpointFolder => Path.Combine(Output, "checkpoints");
     public bool Plain { get; init; }

@@ -45,12 +45,14 @@ var fdSamples = new Option<int>("--fd-samples") { Description = "Images generate
 fdSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--fd-samples must be 0 (skip) or at least 2."); });
 var bpdImages = new Option<int>("--bpd-images") { Description = "Test images scored by the variational bound in bits/dim (0 skips it).", DefaultValueFactory = _ => 256 };
 bpdImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--bpd-images must be 0 (skip) or at least 2."); });
+var bpdTimesteps = new Option<int>("--bpd-timesteps") { Description = "Timesteps sampled per image (stratified) for the bound; 0 evaluates all T of them.", DefaultValueFactory = _ => 50 };
+bpdTimesteps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bpd-timesteps must be 0 (every timestep) or positive."); });
 var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in <output>/checkpoints (written every 5 minutes and when training stops); starts afresh when there is none. --minutes is the total budget across resumes." };
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
 {
-    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, resume, plain,
+    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, resume, plain,
 };
 Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume];
 root.Validators.Add(r =>
@@ -77,6 +79,7 @@ root.SetAction(parsed => new DemoRun(new DemoSettings
     Samples = parsed.GetValue(samples),
     FdSamples = parsed.GetValue(fdSamples),
     BpdImages = parsed.GetValue(bpdImages),
+    BpdTimesteps = parsed.GetValue(bpdTimesteps),
     Resume = parsed.GetValue(resume),
     SamplingSteps = parsed.GetValue(samplingSteps),
     Plain = parsed.GetValue(plain),
