@@ -144,7 +144,8 @@ internal sealed class TrainingCheckpoint : IDisposable
         checkpoint.RestoreIntoScratch();
     }
 
-    private void RestoreIntoScratch()
+    /// <summary>Restores the checkpoint into scratch networks, optimizer and generator, leaving the live ones alone; throws as <see cref="Restore"/> does.</summary>
+    public void RestoreIntoScratch()
     {
         using var model = new UNetModel(Manifest.Architecture);
         using var ema = new UNetModel(Manifest.Architecture);
