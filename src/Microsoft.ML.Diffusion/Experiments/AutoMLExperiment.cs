@@ -138,6 +138,7 @@ public class AutoMLExperiment
         Exception? lastFailure = null;
         int failures = 0;
         var repeated = new RepeatedFailures();
+        bool anyCompleted = false;
         for (int trialId = 0; !stop.IsCancellationRequested && trialId < _settings.MaxModels; trialId++)
         {
             var settings = new TrialSettings { TrialId = trialId, StartedAtUtc = DateTime.UtcNow };
@@ -155,6 +156,7 @@ public class AutoMLExperiment
                 monitor?.ReportCompletedTrial(result);
                 tuner.Update(result);
                 repeated.Complete();
+                anyCompleted = true;
                 if (result.Loss < (best?.Loss ?? double.MaxValue))
                 {
                     best = result;
@@ -180,7 +182,7 @@ public class AutoMLExperiment
                     logger.Warning($"Trial {trialId} failed with an error every trial would repeat; the experiment stops: {e.Message}");
                     ExceptionDispatchInfo.Throw(e);
                 }
-                if (repeated.Fail(e, anyCompleted: best is not null) is Exception stopping)
+                if (repeated.Fail(e, anyCompleted) is Exception stopping)
                 {
                     logger.Warning(stopping.Message);
                     throw stopping;
