@@ -16,7 +16,8 @@ namespace Microsoft.ML.Diffusion;
 /// <item><c>Model.key</c>: the header (model signature DIFFUSN, loader "DiffusionSampler") with an empty payload.</item>
 /// <item><c>PackageVersion.txt</c>: the package that wrote the model ("Microsoft.ML.Diffusion 0.1.0"; format 1.2 on), named
 /// in the error a reader of an older version gives for a newer format.</item>
-/// <item><c>Settings.json</c>: architecture, schedule, prediction target, columns, scaling, seed, sampler, steps trained.</item>
+/// <item><c>Settings.json</c>: architecture, schedule, prediction target, columns, scaling, seed, sampler, steps trained, and the
+/// SHA-256 of each binary entry (<see cref="EntryDigests"/>; absent in models saved before it, which load unchecked).</item>
 /// <item><c>UNet.dat</c>, <c>Ema.dat</c>: the raw and EMA weights in TorchSharp's .dat format.</item>
 /// <item><c>LossHistory.bin</c>: int32 count, then one float per training step.</item>
 /// </list>
@@ -30,8 +31,8 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "DIFFUSN ",
-        verWrittenCur: 0x00010002,   // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt
-        verReadableCur: 0x00010001,  // 1.1 readers ignore the version entry, so they read 1.2 models
+        verWrittenCur: 0x00010002,   // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt, entry digests
+        verReadableCur: 0x00010001,  // 1.1 readers ignore both additions, so they read 1.2 models
         verWeCanReadBack: 0x00010001,
         // The simple name: any version of the package then loads the model and its format check decides, with a message.
         loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.GetName().Name!,
@@ -43,16 +44,21 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
         ctx.SaveTextStream(PackageVersionEntry, w => w.Write(PackageVersion.WrittenBy));
-        var saved = new SavedSettings(Architecture, Schedule.Kind, Schedule.Timesteps, Schedule.Betas[0], Schedule.Betas[^1],
-            Settings with { Sampler = _sampler }, TrainedSteps);
-        ctx.SaveTextStream("Settings.json", w => w.Write(GuardedJson.Write(saved)));
-        ctx.SaveBinaryStream("UNet.dat", w => StateDictEntry.Write(w.BaseStream, _model));
-        ctx.SaveBinaryStream("Ema.dat", w => StateDictEntry.Write(w.BaseStream, _ema));
-        ctx.SaveBinaryStream("LossHistory.bin", w =>
+        var unet = EntryDigests.Serialize(s => StateDictEntry.Write(s, _model));
+        var ema = EntryDigests.Serialize(s => StateDictEntry.Write(s, _ema));
+        var losses = EntryDigests.Serialize(s =>
         {
+            using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(LossHistory.Count);
             foreach (var l in LossHistory) w.Write(l);
         });
+        var digests = new Dictionary<string, string> { ["UNet.dat"] = EntryDigests.Of(unet), ["Ema.dat"] = EntryDigests.Of(ema), ["LossHistory.bin"] = EntryDigests.Of(losses) };
+        var saved = new SavedSettings(Architecture, Schedule.Kind, Schedule.Timesteps, Schedule.Betas[0], Schedule.Betas[^1],
+            Settings with { Sampler = _sampler }, TrainedSteps, digests);
+        ctx.SaveTextStream("Settings.json", w => w.Write(GuardedJson.Write(saved)));
+        ctx.SaveBinaryStream("UNet.dat", w => w.Write(unet));
+        ctx.SaveBinaryStream("Ema.dat", w => w.Write(ema));
+        ctx.SaveBinaryStream("LossHistory.bin", w => w.Write(losses));
     }
 
     // Every malformed entry fails with an InvalidDataException naming it (the model-zip layer adds FormatExceptions);
@@ -66,20 +72,20 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
             throw Missing(ctx, "Settings.json");
         var s = saved!;
         CheckSettings(s, settingsEntry);
-        var weights = ReadWeights(ctx, "UNet.dat");
+        var weights = ReadWeights(ctx, "UNet.dat", s.EntrySha256, settingsEntry);
         Dictionary<string, Tensor>? emaWeights = null;
         NoiseSchedule? schedule = null;
         UNetModel? model = null, ema = null;
         try
         {
-            emaWeights = ReadWeights(ctx, "Ema.dat");
+            emaWeights = ReadWeights(ctx, "Ema.dat", s.EntrySha256, settingsEntry);
             ArchitectureBounds.Check(s.Architecture, StateDictEntry.Elements(weights), settingsEntry);
             schedule = CreateSchedule(s, settingsEntry);
             model = new UNetModel(s.Architecture);
             ema = new UNetModel(s.Architecture);
             StateDictEntry.Apply(weights, model, $"{ctx.Directory}/UNet.dat");
             StateDictEntry.Apply(emaWeights, ema, $"{ctx.Directory}/Ema.dat");
-            var losses = ReadLosses(ctx);
+            var losses = ReadLosses(ctx, s.EntrySha256, settingsEntry);
             return new DiffusionSamplerTransformer(env, s.Settings, schedule, model, ema, losses, s.TrainedSteps);
         }
         catch
@@ -146,19 +152,33 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         }
     }
 
-    private static Dictionary<string, Tensor> ReadWeights(ModelLoadContext ctx, string name)
+    // The digest is checked after parsing, so that a forged entry is still refused by the parser's bounds, before allocating.
+    private static Dictionary<string, Tensor> ReadWeights(ModelLoadContext ctx, string name, IReadOnlyDictionary<string, string>? digests, string settingsEntry)
     {
         Dictionary<string, Tensor>? weights = null;
-        if (!ctx.TryLoadBinaryStream(name, r => weights = StateDictEntry.Read(r.BaseStream, $"{ctx.Directory}/{name}")))
+        if (!ctx.TryLoadBinaryStream(name, r =>
+        {
+            weights = StateDictEntry.Read(r.BaseStream, $"{ctx.Directory}/{name}");
+            try
+            {
+                EntryDigests.Check(r.BaseStream, digests, name, $"{ctx.Directory}/{name}", settingsEntry);
+            }
+            catch
+            {
+                StateDictEntry.Dispose(weights);
+                throw;
+            }
+        }))
             throw Missing(ctx, name);
         return weights!;
     }
 
-    private static List<float> ReadLosses(ModelLoadContext ctx)
+    private static List<float> ReadLosses(ModelLoadContext ctx, IReadOnlyDictionary<string, string>? digests, string settingsEntry)
     {
         var losses = new List<float>();
         if (!ctx.TryLoadBinaryStream("LossHistory.bin", r =>
         {
+            EntryDigests.Check(r.BaseStream, digests, "LossHistory.bin", $"{ctx.Directory}/LossHistory.bin", settingsEntry);
             if (r.BaseStream.Length < 4)
                 throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' has {r.BaseStream.Length} bytes; it needs at least a 4-byte count.");
             int n = r.ReadInt32();
@@ -187,5 +207,5 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         new($"The diffusion model in '{ctx.Directory}' lacks its '{name}' entry (the model zip is incomplete).");
 
     private sealed record SavedSettings(UNetArchitecture Architecture, NoiseScheduleKind ScheduleKind, int Timesteps, double BetaStart, double BetaEnd,
-        DiffusionModelSettings Settings, long TrainedSteps);
+        DiffusionModelSettings Settings, long TrainedSteps, IReadOnlyDictionary<string, string>? EntrySha256 = null);
 }

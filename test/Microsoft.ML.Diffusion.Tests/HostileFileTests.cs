@@ -150,6 +150,23 @@ public class HostileFileTests
     }
 
     [TestMethod]
+    public void ModelWeightsThatDoNotMatchTheirDigestAreRefusedAndModelsWithoutDigestsLoad()
+    {
+        // ML.NET does not check zip CRCs, so only the digest in Settings.json tells changed weights from the saved ones.
+        var changed = CheckpointTestKit.Rewrite(ModelZip(), "TransformerChain/Ema.dat", b => { var c = (byte[])b.Clone(); c[^3] ^= 0x01; return c; });
+        var e = LoadModel(changed);
+        StringAssert.Contains(e.Message, "TransformerChain/Ema.dat");
+        StringAssert.Contains(e.Message, "SHA-256");
+        var withoutDigests = CheckpointTestKit.Rewrite(ModelZip(), "TransformerChain/Settings.json", b =>
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(b)!.AsObject();
+            Assert.IsTrue(json.Remove("EntrySha256"), "the settings record the digests");
+            return Encoding.UTF8.GetBytes(json.ToJsonString());
+        });
+        using (var loaded = (IDisposable)new MLContext(1).Model.Load(new MemoryStream(withoutDigests), out _)) { }
+    }
+
+    [TestMethod]
     public void TruncatedAndBitFlippedFilesAreRefused()
     {
         var checkpoint = Checkpoint();

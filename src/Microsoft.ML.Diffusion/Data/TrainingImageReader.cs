@@ -41,8 +41,15 @@ internal static class TrainingImageReader
         if (!type.IsKnownSize)
             throw new ArgumentOutOfRangeException(nameof(DiffusionEstimator.Options.InputColumnName),
                 $"Input column '{name}' is a vector of unknown size; the diffusion model needs a known C×H×W size.");
-        if (d.Length == 3) return (d[0], d[1], d[2]);
-        if (d.Length == 2) return (1, d[0], d[1]);
+        if (d.Length is 2 or 3)
+        {
+            var (c, vh, vw) = d.Length == 3 ? (d[0], d[1], d[2]) : (1, d[0], d[1]);
+            if (options.ImageHeight is int eh && eh != vh || options.ImageWidth is int ew && ew != vw)
+                throw new ArgumentOutOfRangeException(nameof(DiffusionEstimator.Options.ImageHeight),
+                    $"Input column '{name}' holds {c}×{vh}×{vw} (C×H×W) vectors, but ImageHeight × ImageWidth = {Text(options.ImageHeight)}×{Text(options.ImageWidth)}; " +
+                    "set them to the vectors' size, or to null (a vector with C×H×W dimensions needs neither).");
+            return (c, vh, vw);
+        }
         if (options.ImageHeight is int h && options.ImageWidth is int w && h > 0 && w > 0 && d[0] % (h * w) == 0)
             return (d[0] / (h * w), h, w);
         throw new ArgumentOutOfRangeException(nameof(DiffusionEstimator.Options.ImageHeight),
@@ -123,6 +130,7 @@ internal static class TrainingImageReader
             if (count == 0)
             {
                 (h, w) = (image.Height, image.Width);
+                RequireExpectedSize(column, w, h, options);
                 if (channels == 0) channels = IsGray(image) ? 1 : 3;
                 pixels = new PixelBuffer(data.GetRowCount(), channels * h * w);
             }
@@ -140,6 +148,21 @@ internal static class TrainingImageReader
         if (count == 0) throw new InvalidOperationException($"Input column '{column.Name}' has no rows to train on.");
         return new TrainingImages(pixels!.ToArray(), count, channels, h, w, FromImages: true);
     }
+
+    // The first image fixes the training size; a size the column type or the options announce and the data does not
+    // have would otherwise train a network of another size than the user meant.
+    private static void RequireExpectedSize(DataViewSchema.Column column, int w, int h, DiffusionEstimator.Options options)
+    {
+        if (column.Type is ImageDataViewType { Height: > 0, Width: > 0 } declared && (declared.Height != h || declared.Width != w))
+            throw new InvalidOperationException(
+                $"Row 0 of input column '{column.Name}' is {w}×{h} (width×height), but the column's type declares {declared.Width}×{declared.Height} images; make the images that size (ResizeImages) or declare the size they have.");
+        if (options.ImageHeight is int eh && eh != h || options.ImageWidth is int ew && ew != w)
+            throw new InvalidOperationException(
+                $"Row 0 of input column '{column.Name}' is {w}×{h} (width×height), but ImageHeight × ImageWidth = {Text(options.ImageHeight)}×{Text(options.ImageWidth)}; " +
+                "resize the images (ResizeImages) or set ImageHeight and ImageWidth to null (an image column needs neither).");
+    }
+
+    private static string Text(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(any)";
 
     private static (int r, int g, int b) ChannelOffsets(MLImage image) =>
         image.PixelFormat == MLPixelFormat.Rgba32 ? (0, 1, 2) : (2, 1, 0);

@@ -1,5 +1,6 @@
 // AutoML's experiment shapes (Microsoft.ML.AutoML is not served), kept so that an adapter to it stays a small step.
 
+using System.Runtime.ExceptionServices;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Diffusion.Experiments;
@@ -12,7 +13,11 @@ namespace Microsoft.ML.Diffusion.Experiments;
 /// <remarks>
 /// Deliberate difference from upstream: a trial that throws is reported to the monitor and to the tuner (with
 /// <see cref="TrialResult.Loss"/> = <see cref="double.MaxValue"/>) and the experiment goes on even before any trial has
-/// succeeded; upstream rethrows the first failure in that case. A runner or monitor passed as an instance belongs to the
+/// succeeded; upstream rethrows the first failure in that case. Two failures stop it, because every further trial would
+/// repeat them: an error the trial runner marks as independent of the trial (the diffusion runner's unusable data or an
+/// unknown search-space option) is rethrown at once, and <see cref="RepeatedFailures.Limit"/> (3) trials in a row failing
+/// with the same exception type and message before any trial has completed end it with an <see cref="InvalidOperationException"/>
+/// whose InnerException is the first of them. A runner or monitor passed as an instance belongs to the
 /// caller (it is not disposed); one made by a factory is made and disposed per trial (runners) or per run (monitors, tuners).
 /// </remarks>
 public class AutoMLExperiment
@@ -117,6 +122,7 @@ public class AutoMLExperiment
     /// </summary>
     /// <exception cref="InvalidOperationException">No tuner or no trial runner was set.</exception>
     /// <exception cref="TimeoutException">The experiment ended without a completed trial.</exception>
+    /// <exception cref="InvalidOperationException">Trials failed in a way every further trial would repeat (see the remarks of the class).</exception>
     public async Task<TrialResult> RunAsync(CancellationToken ct = default)
     {
         if (_tuner is null) throw new InvalidOperationException("Set a tuner with SetTuner before running the experiment.");
@@ -131,6 +137,8 @@ public class AutoMLExperiment
         TrialResult? best = null;
         Exception? lastFailure = null;
         int failures = 0;
+        var repeated = new RepeatedFailures();
+        bool anyCompleted = false;
         for (int trialId = 0; !stop.IsCancellationRequested && trialId < _settings.MaxModels; trialId++)
         {
             var settings = new TrialSettings { TrialId = trialId, StartedAtUtc = DateTime.UtcNow };
@@ -147,6 +155,8 @@ public class AutoMLExperiment
                 result.TrialSettings = settings;
                 monitor?.ReportCompletedTrial(result);
                 tuner.Update(result);
+                repeated.Complete();
+                anyCompleted = true;
                 if (result.Loss < (best?.Loss ?? double.MaxValue))
                 {
                     best = result;
@@ -167,6 +177,16 @@ public class AutoMLExperiment
                 logger.Trace($"trial {trialId} failed: {e.Message}");
                 monitor?.ReportFailTrial(settings, e);
                 tuner.Update(new TrialResult { TrialSettings = settings, Loss = double.MaxValue, Metric = double.NaN });
+                if (ExperimentFailure.FailsEveryTrial(e))
+                {
+                    logger.Warning($"Trial {trialId} failed with an error every trial would repeat; the experiment stops: {e.Message}");
+                    ExceptionDispatchInfo.Throw(e);
+                }
+                if (repeated.Fail(e, anyCompleted) is Exception stopping)
+                {
+                    logger.Warning(stopping.Message);
+                    throw stopping;
+                }
             }
             finally
             {

@@ -21,6 +21,7 @@ public sealed class DiffusionExperiment : IDisposable
         int seed = options.Seed ?? ((IHostEnvironment)context).GetSeed() ?? 1;
         (MinTrialBudget, MaxTrialBudget) = Budgets(budget, options);
         var searchSpace = options.SearchSpace ?? new SearchSpace<DiffusionSearchSpace>();
+        TrialOptions.RequireApplicable(searchSpace, options.BaseOptions, nameof(options.SearchSpace));
         Runner = new DiffusionTrialRunner(context, train, validation, options);
         Monitor = new LeaderboardMonitor(context, options.BudgetUnit);
         Experiment = new AutoMLExperiment(context, new AutoMLExperiment.AutoMLExperimentSettings { Seed = seed, SearchSpace = searchSpace })
@@ -52,6 +53,8 @@ public sealed class DiffusionExperiment : IDisposable
 
     /// <summary>Runs the sweep; returns the best trial, its model (saved if BestModelPath is set) and the leaderboard.</summary>
     /// <exception cref="TimeoutException">No trial completed.</exception>
+    /// <exception cref="InvalidDataException">The validation data cannot be scored (read before the first trial trains).</exception>
+    /// <exception cref="InvalidOperationException">Three trials in a row failed with the same error before any completed.</exception>
     public async Task<DiffusionExperimentResult> RunAsync(CancellationToken ct = default)
     {
         var best = (DiffusionTrialResult)await Experiment.RunAsync(ct).ConfigureAwait(false);

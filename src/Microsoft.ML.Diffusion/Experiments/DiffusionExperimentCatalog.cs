@@ -15,6 +15,8 @@ public static class DiffusionExperimentCatalog
     /// <param name="validation">Validation images (the first <see cref="DiffusionExperimentOptions.ValidationImages"/> are scored).</param>
     /// <param name="budget">The whole experiment's wall-clock time; trial budgets are derived from it unless the options give them.</param>
     /// <param name="options">Base options, search space, metric and budgets; null for defaults.</param>
+    /// <exception cref="ArgumentException">A view has no usable image column or no rows, or the search space sets a name that is no
+    /// option of <see cref="DiffusionEstimator.Options"/> (or a value its type cannot take).</exception>
     public static DiffusionExperiment CreateExperiment(this DiffusionOperationsCatalog catalog, IDataView train, IDataView validation, TimeSpan budget,
         DiffusionExperimentOptions? options = null)
     {

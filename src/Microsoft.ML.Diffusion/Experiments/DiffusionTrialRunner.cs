@@ -35,6 +35,7 @@ public sealed class DiffusionTrialRunner : ITrialRunner
     /// <param name="train">Training images (the column of BaseOptions.InputColumnName).</param>
     /// <param name="validation">Validation images in the same column.</param>
     /// <param name="options">Base options, metric and budget unit; null for defaults.</param>
+    /// <exception cref="ArgumentException">A view has no usable image column, or no rows.</exception>
     public DiffusionTrialRunner(MLContext context, IDataView train, IDataView validation, DiffusionExperimentOptions? options = null)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
@@ -42,6 +43,8 @@ public sealed class DiffusionTrialRunner : ITrialRunner
         _validation = validation ?? throw new ArgumentNullException(nameof(validation));
         _options = options ?? new DiffusionExperimentOptions();
         if (_options.ValidationImages < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.ValidationImages, "ValidationImages must be positive.");
+        ExperimentData.Require(train, nameof(train), "training", _options.BaseOptions.InputColumnName);
+        ExperimentData.Require(validation, nameof(validation), "validation", _options.BaseOptions.InputColumnName);
         _seed = _options.Seed ?? ((IHostEnvironment)context).GetSeed() ?? 1;
         _ownsFolder = _options.WorkingFolder is null;
         _workingFolder = _options.WorkingFolder ?? Path.Combine(Path.GetTempPath(), $"diffusion-experiment-{Guid.NewGuid():N}");
@@ -63,6 +66,7 @@ public sealed class DiffusionTrialRunner : ITrialRunner
     {
         ArgumentNullException.ThrowIfNull(settings);
         var parameter = settings.Parameter;
+        PrepareScoring();
         int configuration = parameter.ContainsKey(SuccessiveHalvingTuner.ConfigurationKey) ? parameter[SuccessiveHalvingTuner.ConfigurationKey].AsType<int>() : settings.TrialId;
         var options = TrialOptions.Create(_options.BaseOptions, parameter);
         ApplyBudget(options, parameter);
@@ -80,7 +84,7 @@ public sealed class DiffusionTrialRunner : ITrialRunner
         {
             if (ct.IsCancellationRequested)
                 throw new OperationCanceledException($"Trial {settings.TrialId} was stopped at step {model.TrainedSteps}, before its budget.", ct);
-            double metric = Score(model, options);
+            double metric = Score(model);
             if (!double.IsFinite(metric))
                 throw new InvalidOperationException($"Trial {settings.TrialId} scored {metric} on the validation data; its weights are not usable.");
             var result = new DiffusionTrialResult
@@ -132,16 +136,32 @@ public sealed class DiffusionTrialRunner : ITrialRunner
         }
     }
 
-    private double Score(DiffusionSamplerTransformer model, DiffusionEstimator.Options options)
+    // The validation data is read before the first trial trains: a problem in it would otherwise surface only after
+    // training, and again in every trial.
+    private void PrepareScoring()
+    {
+        if (_validationLoss is not null || _reference is not null) return;
+        try
+        {
+            if (_options.Metric == DiffusionTrialMetric.FrechetDistance)
+                _reference = _context.Diffusion().ComputeReferenceStatistics(_validation, _options.BaseOptions.InputColumnName);
+            else
+                _validationLoss = CreateValidationLoss();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or FormatException or IOException)
+        {
+            throw ExperimentFailure.EveryTrial(new InvalidDataException($"The validation data cannot be scored, so no trial can be: {e.Message}", e));
+        }
+    }
+
+    private double Score(DiffusionSamplerTransformer model)
     {
         if (_options.Metric == DiffusionTrialMetric.FrechetDistance)
         {
-            var catalog = _context.Diffusion();
-            _reference ??= catalog.ComputeReferenceStatistics(_validation, options.InputColumnName);
             var generated = model.Transform(_context.Data.TakeRows(_validation, _options.FrechetSamples));
-            return catalog.Evaluate(generated, _reference, model.OutputColumnName).FrechetDistance;
+            return _context.Diffusion().Evaluate(generated, _reference!, model.OutputColumnName).FrechetDistance;
         }
-        return (_validationLoss ??= CreateValidationLoss()).Evaluate(model);
+        return _validationLoss!.Evaluate(model);
     }
 
     // The reference noise levels come from the base options' schedule, so that every trial faces the same ones.

@@ -14,11 +14,33 @@ internal static class TrialOptions
         var options = Copy(baseOptions);
         foreach (var key in parameter.Keys.Where(k => !k.StartsWith('_')))
         {
+            // Every proposal carries every key of its search space, so an unknown one fails every trial alike.
             var field = s_fields.FirstOrDefault(f => f.Name == key)
-                ?? throw new ArgumentException($"The search space sets '{key}', which is not a field of DiffusionEstimator.Options; name search-space members after the options they set.", nameof(parameter));
-            field.SetValue(options, ReadAs(parameter[key], field.FieldType));
+                ?? throw ExperimentFailure.EveryTrial(new ArgumentException(
+                    $"The search space sets '{key}', which is not a field of DiffusionEstimator.Options; name search-space members after the options they set " +
+                    $"({string.Join(", ", s_fields.Select(f => f.Name).Order(StringComparer.Ordinal))}).", nameof(parameter)));
+            field.SetValue(options, ReadAs(key, parameter[key], field.FieldType));
         }
         return options;
+    }
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> for <paramref name="parameterName"/> when a sample of <paramref name="searchSpace"/>
+    /// (its default point) sets a name that is no option, or a value the option's type cannot take: found when the experiment
+    /// is made, not in every trial.
+    /// </summary>
+    public static void RequireApplicable(SearchSpace searchSpace, DiffusionEstimator.Options baseOptions, string parameterName)
+    {
+        var sample = searchSpace.SampleFromFeatureSpace(searchSpace.Default ?? Enumerable.Repeat(0.5, searchSpace.FeatureSpaceDim).ToArray());
+        try
+        {
+            Create(baseOptions, sample);
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException(message, parameterName, e);
+        }
     }
 
     /// <summary>A shallow copy: arrays and the sampler record are shared, which is safe because trials assign fields rather than mutate them.</summary>
@@ -33,7 +55,7 @@ internal static class TrialOptions
     public static string Describe(Parameter parameter)
         => string.Join(" ", parameter.Keys.Where(k => !k.StartsWith('_')).Select(k => $"{k}={parameter[k]}".Replace("\"", "", StringComparison.Ordinal)));
 
-    private static object? ReadAs(Parameter value, Type type)
+    private static object? ReadAs(string key, Parameter value, Type type)
     {
         try
         {
@@ -41,7 +63,8 @@ internal static class TrialOptions
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            throw e.InnerException;
+            throw new ArgumentException(
+                $"The search space sets '{key}' to {value}, which DiffusionEstimator.Options.{key} ({type.Name}) cannot take: {e.InnerException.Message}", "parameter", e.InnerException);
         }
     }
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Microsoft.ML.Diffusion;
 
 /// <summary>
-/// A folder of checkpoints named <c>checkpoint-{step}.zip</c>: writes them atomically, keeps the newest few, and
-/// finds the newest one that loads. Temporary files of interrupted writes are never mistaken for checkpoints.
+/// A folder of checkpoints named <c>checkpoint-{step}.zip</c>: writes them atomically, keeps the newest few that verify,
+/// and finds the newest one that loads. Temporary files of interrupted writes are never mistaken for checkpoints.
 /// </summary>
 internal sealed class CheckpointStore
 {
@@ -13,12 +13,14 @@ internal sealed class CheckpointStore
 
     private readonly int _keep;
     private readonly Action<string> _log;
+    private readonly CheckpointVerdicts _verdicts;
 
     public CheckpointStore(string folder, int keep, Action<string> log)
     {
         Folder = Path.GetFullPath(folder);
         _keep = keep;
         _log = log;
+        _verdicts = new CheckpointVerdicts(log);
     }
 
     public string Folder { get; }
@@ -39,14 +41,25 @@ internal sealed class CheckpointStore
         return found.OrderByDescending(f => f.Item1).ToList();
     }
 
-    /// <summary>Writes the checkpoint of <paramref name="step"/> atomically, then prunes the oldest beyond the number kept.</summary>
+    /// <summary>
+    /// Writes the checkpoint of <paramref name="step"/> atomically, then prunes: the checkpoint just written and the newest
+    /// others that verify are kept, as many as the run keeps; older verified ones are deleted. A file that does not verify is
+    /// never counted among the kept ones and never deleted (it is left in place and reported), so a damaged newer file can
+    /// neither push out the run's good checkpoints nor vanish before someone has looked at it.
+    /// </summary>
     public string Write(long step, Action<Stream> write)
     {
         Directory.CreateDirectory(Folder);
         string path = Path.Combine(Folder, FileName(step));
         AtomicFile.Write(path, write);
-        foreach (var (_, old) in List(Folder).Skip(_keep))
-            AtomicFile.TryDelete(old);
+        _verdicts.Remember(path, problem: null);   // written from the live state: it verifies by construction
+        int kept = 1;
+        foreach (var (_, other) in List(Folder))
+        {
+            if (other == path || _verdicts.Problem(other) is not null) continue;
+            if (kept < _keep) kept++;
+            else AtomicFile.TryDelete(other);
+        }
         return path;
     }
 
@@ -61,24 +74,39 @@ internal sealed class CheckpointStore
         }
     }
 
-    /// <summary>The newest checkpoint that reads back, or null; unreadable ones are reported and skipped.</summary>
+    /// <summary>
+    /// The newest checkpoint that reads back and restores, or null when the folder holds none. Each file skipped is
+    /// logged with its reason; when files exist but none is usable, an <see cref="InvalidDataException"/> lists them all,
+    /// because starting over silently would lose the run.
+    /// </summary>
     public TrainingCheckpoint? ReadLatest()
     {
+        var skipped = new List<string>();
         foreach (var (_, path) in List(Folder))
         {
+            TrainingCheckpoint? checkpoint = null;
             try
             {
-                return TrainingCheckpoint.Read(path);
+                checkpoint = TrainingCheckpoint.Read(path);
+                checkpoint.RestoreIntoScratch();
+                return checkpoint;
             }
             catch (InvalidDataException e)
             {
-                _log($"Skipping checkpoint '{path}': {e.Message}");
+                checkpoint?.Dispose();
+                string line = $"Skipped checkpoint '{Path.GetFileName(path)}': {CheckpointVerdicts.Reason(e)}";
+                _log(line);
+                skipped.Add(line);
             }
             catch (FileNotFoundException)
             {
                 // Pruned by another writer between listing and opening.
             }
         }
+        if (skipped.Count > 0)
+            throw new InvalidDataException(
+                $"ResumeFromLatest found no usable checkpoint in '{Folder}'. {string.Join(" ", skipped)} " +
+                "Move or delete these files to start a new run in this folder, or set ResumeFromLatest = false (a new run leaves them in place).");
         return null;
     }
 }

@@ -34,19 +34,20 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>The options the run was started with (see <see cref="CheckpointOptions"/>).</summary>
     public JsonObject Options { get; }
 
-    private Dictionary<string, Tensor> Weights { get; set; } = [];
+    // The loaded state is internal (not private) so that the fuzz tests can compare what a damaged file loaded with the original.
+    internal Dictionary<string, Tensor> Weights { get; private set; } = [];
 
-    private Dictionary<string, Tensor> EmaWeights { get; set; } = [];
+    internal Dictionary<string, Tensor> EmaWeights { get; private set; } = [];
 
-    private byte[] OptimizerState { get; set; } = [];
+    internal byte[] OptimizerState { get; private set; } = [];
 
-    private Tensor? Permutation { get; set; }
+    internal Tensor? Permutation { get; private set; }
 
-    private Tensor? GeneratorState { get; set; }
+    internal Tensor? GeneratorState { get; private set; }
 
-    private Tensor? DefaultGeneratorState { get; set; }
+    internal Tensor? DefaultGeneratorState { get; private set; }
 
-    private List<float> Losses { get; set; } = [];
+    internal List<float> Losses { get; private set; } = [];
 
     /// <summary>Writes the state of a run; the default generator's state is read here, so call it between steps.</summary>
     public static void Write(Stream stream, TrainingState state, JsonObject options, long images, int seed, TimeSpan elapsed)
@@ -146,7 +147,8 @@ internal sealed class TrainingCheckpoint : IDisposable
         checkpoint.RestoreIntoScratch();
     }
 
-    private void RestoreIntoScratch()
+    /// <summary>Restores the checkpoint into scratch networks, optimizer and generator, leaving the live ones alone; throws as <see cref="Restore"/> does.</summary>
+    public void RestoreIntoScratch()
     {
         using var model = new UNetModel(Manifest.Architecture);
         using var ema = new UNetModel(Manifest.Architecture);
