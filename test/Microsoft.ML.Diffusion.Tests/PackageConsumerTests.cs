@@ -29,7 +29,8 @@ public sealed class PackageConsumerTests
 
         string nupkg = Path.Combine(feed, $"Microsoft.ML.Diffusion.{packageVersion}.nupkg");
         Assert.IsTrue(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), "no symbols package beside the .nupkg");
-        CheckPackageContents(nupkg, packageVersion, Prop("MlNetVersion"), Prop("TorchSharpVersion"));
+        // The versions this build was made with (-p:MlNetVersion=5.0.1 builds against 5.0.1), read from the loaded assemblies.
+        CheckPackageContents(nupkg, packageVersion, ProductVersion(typeof(MLContext).Assembly), ProductVersion(typeof(TorchSharp.torch).Assembly));
 
         string consumer = work.File("consumer");
         CopyConsumer(consumer);
@@ -62,6 +63,9 @@ public sealed class PackageConsumerTests
         // TorchSharp copies its unpatched natives to cpu/ when the normal load fails (Debian 12 without the buildTransitive fix).
         Assert.IsFalse(Directory.Exists(Path.Combine(Path.GetDirectoryName(program)!, "cpu")), "TorchSharp fell back to its cpu/ copy in the consumer");
     }
+
+    private static string ProductVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 
     private static void Pack(string feed, string packageVersion)
     {
