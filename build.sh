@@ -4,6 +4,7 @@
 #   ./build.sh test     the above, then run every test project
 #   ./build.sh demo     the above, then train on Fashion-MNIST and write a sample grid (samples/FashionMnist)
 #   ./build.sh bench    the above, then run the benchmarks (bench/) [--soak for the memory soak]
+#                       [--reference: FMNIST-S against PyTorch eager, installing python3-torch when missing]
 #   ./build.sh pack     the above, then write Microsoft.ML.Diffusion.<version>.nupkg and .snupkg to artifacts/packages
 #                       (extra arguments go to dotnet pack)
 set -euo pipefail
@@ -36,6 +37,8 @@ build_managed() {
 
 cmd="${1:-build}"
 [ $# -gt 0 ] && shift
+# The benchmark's reference run measures the same network in PyTorch eager (Debian's python3-torch, PyTorch 1.13).
+if [ "$cmd" = bench ] && [[ " $* " == *" --reference "* ]]; then APT_PACKAGES+=(python3-torch); fi
 install_os_packages
 build_managed
 

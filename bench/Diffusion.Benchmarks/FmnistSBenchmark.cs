@@ -30,13 +30,7 @@ public static class FmnistSBenchmark
 
         var ml = new MLContext(seed: 1);
         var data = LoadTrainingTensor(ml);
-        var options = new DiffusionEstimator.Options
-        {
-            BaseChannels = 64, ChannelMultipliers = [1, 2, 2], ResBlocksPerLevel = 2, AttentionResolutions = [7], Dropout = 0.1,
-            GroupNormGroups = 32, TimeEmbeddingWidth = 256, Schedule = NoiseScheduleKind.Linear, Timesteps = 1000, BetaStart = 1e-4, BetaEnd = 0.02,
-            Optimizer = DiffusionOptimizer.Adam, LearningRate = 2e-4, WarmupSteps = 0, GradientClipNorm = null, BatchSize = 128,
-            EmaDecay = 0.9999, EmaWarmup = false, MaxSteps = WarmupSteps + timedSteps, MaxEpochs = null, LogEveryNSteps = 0,
-        };
+        var options = TrainingOptions(WarmupSteps + timedSteps);
         var stepTimes = new List<double>();
         var stepRss = new List<long>();
         TimeSpan last = TimeSpan.Zero;
@@ -111,7 +105,16 @@ public static class FmnistSBenchmark
         return json;
     }
 
-    private static Tensor LoadTrainingTensor(MLContext ml)
+    /// <summary>FMNIST-S's optimiser and loss as the spec states them (L_simple: no loss weighting, no clipping).</summary>
+    internal static DiffusionEstimator.Options TrainingOptions(int steps) => new()
+    {
+        BaseChannels = 64, ChannelMultipliers = [1, 2, 2], ResBlocksPerLevel = 2, AttentionResolutions = [7], Dropout = 0.1,
+        GroupNormGroups = 32, TimeEmbeddingWidth = 256, Schedule = NoiseScheduleKind.Linear, Timesteps = 1000, BetaStart = 1e-4, BetaEnd = 0.02,
+        LossWeighting = LossWeighting.None, Optimizer = DiffusionOptimizer.Adam, LearningRate = 2e-4, WarmupSteps = 0, GradientClipNorm = null,
+        BatchSize = 128, EmaDecay = 0.9999, EmaWarmup = false, MaxSteps = steps, MaxEpochs = null, LogEveryNSteps = 0,
+    };
+
+    internal static Tensor LoadTrainingTensor(MLContext ml)
     {
         var view = FashionMnist.Load(ml, FashionMnistSplit.Train, imageKind: FashionMnistImageKind.Vector);
         var images = TrainingImageReader.Read(view, new DiffusionEstimator.Options());
@@ -119,7 +122,7 @@ public static class FmnistSBenchmark
         return flat.reshape(images.Count, 1, 28, 28);
     }
 
-    private static double TimeDdim(UNetModel model, NoiseSchedule schedule, int batch, int steps)
+    internal static double TimeDdim(UNetModel model, NoiseSchedule schedule, int batch, int steps)
     {
         var sampler = new DdimSampler(steps, 0, clipDenoised: true);
         var generators = Enumerable.Range(0, batch).Select(i => new Generator((ulong)i)).ToList();

@@ -21,11 +21,14 @@ public static class Program
         new("fmnist-s", "FMNIST-S training and sampling (../shared/bench/FMNIST-S.md)", FmnistSBenchmark.Run),
         new("profile", "phase profile of FMNIST-S training and DDIM sampling (TorchSharp has no libtorch profiler)", ProfileBenchmark.Run),
         new("soak", "memory soak: 10 min sampling + 10 min training, RSS every 30 s (only with --soak)", SoakBenchmark.Run),
+        new("reference", "FMNIST-S against PyTorch eager in the same run, as ratios (only with --reference)", ReferenceBenchmark.Run),
     ];
 
     /// <summary>Parses the arguments, runs the selected benchmarks and writes the JSON report.</summary>
     public static int Main(string[] args)
     {
+        // A measurement of the reference benchmark in its own process (ReferenceBenchmark.RunChild).
+        if (args.Length > 0 && args[0] == "child") return ReferenceBenchmark.RunChild(args[1..]);
         var options = new BenchOptions();
         var selected = new List<string>();
         for (int k = 0; k < args.Length; k++)
@@ -34,6 +37,7 @@ public static class Program
             {
                 case "--json" when k + 1 < args.Length: options.JsonPath = args[++k]; break;
                 case "--soak": options.Soak = true; break;
+                case "--reference": selected.Add("reference"); break;
                 case "--quick": options.Quick = true; break;
                 case "-h" or "--help": PrintUsage(); return 0;
                 default:
@@ -58,7 +62,8 @@ public static class Program
             ["machine"] = Environment.MachineName,
             ["processor_count"] = Environment.ProcessorCount,
         };
-        foreach (var b in s_benchmarks.Where(b => selected.Count == 0 || selected.Contains(b.Name)))
+        // The reference needs Debian's python3-torch and takes about 15 minutes: only when asked for.
+        foreach (var b in s_benchmarks.Where(b => selected.Count == 0 ? b.Name != "reference" : selected.Contains(b.Name)))
         {
             Console.WriteLine($"== {b.Name}: {b.Description}");
             report[b.Name] = b.Run(options);
@@ -73,7 +78,7 @@ public static class Program
 
     private static void PrintUsage()
     {
-        Console.WriteLine("usage: Diffusion.Benchmarks [benchmark ...] [--json PATH] [--soak] [--quick]");
+        Console.WriteLine("usage: Diffusion.Benchmarks [benchmark ...] [--json PATH] [--soak] [--reference] [--quick]");
         foreach (var b in s_benchmarks) Console.WriteLine($"  {b.Name,-10} {b.Description}");
     }
 }

@@ -28,6 +28,9 @@ public sealed class ResidentMemory : IDisposable
     /// <summary>The largest resident set seen while sampling.</summary>
     public long PeakBytes => Math.Max(Interlocked.Read(ref _peak), CurrentBytes());
 
+    /// <summary>The process's peak resident set (VmHWM) in bytes: what getrusage's ru_maxrss reports, as the PyTorch reference reads it.</summary>
+    public static long HighWaterMarkBytes() => ReadKb("VmHWM:") * 1024;
+
     /// <summary>The current resident set size (VmRSS) in bytes.</summary>
     public static long CurrentBytes() => ReadKb("VmRSS:") * 1024;
 
