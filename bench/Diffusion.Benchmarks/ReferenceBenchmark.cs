@@ -35,6 +35,8 @@ public static class ReferenceBenchmark
             var t = Python(script, "train", "--steps", steps.ToString(CultureInfo.InvariantCulture));
             Merge(o, OurChild("sample", "64", "50"));
             Merge(t, Python(script, "sample", "--batch", "64", "--steps", "50"));
+            o["ddim_seconds_bfloat16"] = OurChild("sample", "64", "50", "bfloat16")["ddim_seconds"]!.DeepClone();
+            t["ddim_seconds_bfloat16"] = Python(script, "sample", "--batch", "64", "--steps", "50", "--dtype", "bfloat16")["ddim_seconds"]!.DeepClone();
             ours.Add(o);
             theirs.Add(t);
         }
@@ -55,6 +57,7 @@ public static class ReferenceBenchmark
         }
         double trainOurs = Median(ours, "train_images_per_second"), trainTheirs = Median(theirs, "train_images_per_second");
         double ddimOurs = Median(ours, "ddim_seconds"), ddimTheirs = Median(theirs, "ddim_seconds");
+        double ddimOursBf16 = Median(ours, "ddim_seconds_bfloat16"), ddimTheirsBf16 = Median(theirs, "ddim_seconds_bfloat16");
         double rssTrainOurs = Median(ours, "peak_rss_train_mib"), rssTrainTheirs = Median(theirs, "peak_rss_train_mib");
         double rssSampleOurs = Median(ours, "peak_rss_sample_mib"), rssSampleTheirs = Median(theirs, "peak_rss_sample_mib");
         double mfuOurs = 3 * forwardFlops * trainOurs / (convGflops * 1e9), mfuTheirs = 3 * forwardFlops * trainTheirs / (convGflops * 1e9);
@@ -63,6 +66,7 @@ public static class ReferenceBenchmark
         {
             ("training images/s (batch 128)", $"{trainOurs:F1}", $"{trainTheirs:F1}", $"{trainOurs / trainTheirs:F2}x", ">= 1.5x"),
             ("DDIM-50, 64 images", $"{ddimOurs:F1} s", $"{ddimTheirs:F1} s", $"{ddimOurs / ddimTheirs:F2}x", "<= 0.5x"),
+            ("DDIM-50, 64 images, bfloat16", $"{ddimOursBf16:F1} s", $"{ddimTheirsBf16:F1} s", $"{ddimOursBf16 / ddimTheirs:F2}x", "vs PyTorch float32"),
             ("peak RSS, training", $"{rssTrainOurs:F0} MiB", $"{rssTrainTheirs:F0} MiB", $"{rssTrainOurs / rssTrainTheirs:F2}x", "<= 1x"),
             ("peak RSS, sampling", $"{rssSampleOurs:F0} MiB", $"{rssSampleTheirs:F0} MiB", $"{rssSampleOurs / rssSampleTheirs:F2}x", "<= 1x"),
             ("MFU vs conv peak (training)", $"{mfuOurs:P1}", $"{mfuTheirs:P1}", "", ">= 65% (ours)"),
@@ -81,6 +85,7 @@ public static class ReferenceBenchmark
             ["pytorch"] = new JsonArray([.. theirs]),
             ["ratio_train_images_per_second"] = Math.Round(trainOurs / trainTheirs, 3),
             ["ratio_ddim50_seconds"] = Math.Round(ddimOurs / ddimTheirs, 3),
+            ["ratio_ddim50_seconds_bfloat16_vs_pytorch_float32"] = Math.Round(ddimOursBf16 / ddimTheirs, 3),
             ["ratio_peak_rss_train"] = Math.Round(rssTrainOurs / rssTrainTheirs, 3),
             ["ratio_peak_rss_sample"] = Math.Round(rssSampleOurs / rssSampleTheirs, 3),
             ["mfu_conv_ours"] = Math.Round(mfuOurs, 4),
@@ -89,7 +94,7 @@ public static class ReferenceBenchmark
         };
     }
 
-    /// <summary>The child side: <c>child train STEPS</c> or <c>child sample BATCH STEPS</c>; prints one JSON line.</summary>
+    /// <summary>The child side: <c>child train STEPS</c> or <c>child sample BATCH STEPS [bfloat16]</c>; prints one JSON line.</summary>
     public static int RunChild(string[] args)
     {
         JsonObject result;
@@ -116,10 +121,11 @@ public static class ReferenceBenchmark
         else
         {
             int batch = int.Parse(args[1], CultureInfo.InvariantCulture), steps = int.Parse(args[2], CultureInfo.InvariantCulture);
+            var precision = args.Length > 3 && args[3] == "bfloat16" ? SamplingPrecision.BFloat16 : SamplingPrecision.Float32;
             using var schedule = NoiseSchedule.Create(NoiseScheduleKind.Linear);
             using var model = new UNetModel(UNetArchitecture.FmnistS);
             model.eval();
-            double seconds = FmnistSBenchmark.TimeDdim(model, schedule, batch, steps);
+            double seconds = FmnistSBenchmark.TimeDdim(model, schedule, batch, steps, precision);
             result = new JsonObject
             {
                 ["ddim_steps"] = steps, ["batch"] = batch, ["ddim_seconds"] = Math.Round(seconds, 3),

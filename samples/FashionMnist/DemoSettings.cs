@@ -24,6 +24,7 @@ internal sealed record DemoSettings
     public int SamplingSteps { get; init; } = 50;
     public int FdSamples { get; init; } = 1000;
     public int BpdImages { get; init; } = 256;
+    public SamplingPrecision Precision { get; init; } = SamplingPrecision.Float32;
     public int BpdTimesteps { get; init; } = 50;
     public bool Resume { get; init; }
     public string CheckpointFolder => Path.Combine(Output, "checkpoints");
@@ -55,7 +56,7 @@ internal sealed record DemoSettings
 
     /// <summary>DDIM with <see cref="SamplingSteps"/> steps from the EMA weights, deterministic (η = 0).</summary>
     public DiffusionSamplerOptions SamplerOptions(DiffusionSamplerOptions current) =>
-        current with { Kind = SamplerKind.Ddim, Steps = SamplingSteps, Eta = 0, UseEma = true };
+        current with { Kind = SamplerKind.Ddim, Steps = SamplingSteps, Eta = 0, UseEma = true, Precision = Precision };
 
     /// <summary>The architecture of the fmnist-s benchmark (bench/Diffusion.Benchmarks).</summary>
     private static DiffusionEstimator.Options BenchmarkOptions() => new()

@@ -6,6 +6,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using FashionMnistDemo;
+using Microsoft.ML.Diffusion;
 
 var minutes = new Option<double>("--minutes")
 {
@@ -47,12 +48,13 @@ var bpdImages = new Option<int>("--bpd-images") { Description = "Test images sco
 bpdImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--bpd-images must be 0 (skip) or at least 2."); });
 var bpdTimesteps = new Option<int>("--bpd-timesteps") { Description = "Timesteps sampled per image (stratified) for the bound; 0 evaluates all T of them.", DefaultValueFactory = _ => 50 };
 bpdTimesteps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bpd-timesteps must be 0 (every timestep) or positive."); });
+var precision = new Option<SamplingPrecision>("--precision") { Description = "The network's number format while sampling: Float32, or BFloat16 (faster on CPUs with AVX512-BF16).", DefaultValueFactory = _ => SamplingPrecision.Float32 };
 var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in <output>/checkpoints (written every 5 minutes and when training stops); starts afresh when there is none. --minutes is the total budget across resumes." };
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
 {
-    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, resume, plain,
+    minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, precision, resume, plain,
 };
 Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume];
 root.Validators.Add(r =>
@@ -80,6 +82,7 @@ root.SetAction(parsed => new DemoRun(new DemoSettings
     FdSamples = parsed.GetValue(fdSamples),
     BpdImages = parsed.GetValue(bpdImages),
     BpdTimesteps = parsed.GetValue(bpdTimesteps),
+    Precision = parsed.GetValue(precision),
     Resume = parsed.GetValue(resume),
     SamplingSteps = parsed.GetValue(samplingSteps),
     Plain = parsed.GetValue(plain),

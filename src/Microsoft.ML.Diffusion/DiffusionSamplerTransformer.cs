@@ -18,6 +18,8 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     private readonly UNetModel _ema;
     private DiffusionSamplerOptions _sampler;
     private bool _disposed;
+    private BFloat16Network? _bfloat16;   // made on first use, for the network the sampler uses
+    private readonly Lock _bfloat16Lock = new();
 
     internal DiffusionSamplerTransformer(IHostEnvironment env, DiffusionModelSettings settings, NoiseSchedule schedule,
         UNetModel model, UNetModel ema, IReadOnlyList<float> lossHistory, long trainedSteps)
@@ -138,12 +140,28 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var xT = cat(generators.Select(g => randn([1, a.ImageChannels, a.ImageHeight, a.ImageWidth], generator: g)).ToList(), 0);
-            var x0 = sampler.Sample((x, t) => Denoise(network, x, t), Schedule, Settings.PredictionTarget, xT, generators);
+            Func<Tensor, Tensor, Tensor> denoiser = _sampler.Precision == SamplingPrecision.BFloat16
+                ? BFloat16(network).Denoise
+                : (x, t) => Denoise(network, x, t);
+            var x0 = sampler.Sample(denoiser, Schedule, Settings.PredictionTarget, xT, generators);
             return x0.clamp(-1, 1).data<float>().ToArray();
         }
         finally
         {
             foreach (var g in generators) g.Dispose();
+        }
+    }
+
+    private BFloat16Network BFloat16(UNetModel network)
+    {
+        lock (_bfloat16Lock)
+        {
+            if (_bfloat16?.Source != network)
+            {
+                _bfloat16?.Dispose();
+                _bfloat16 = new BFloat16Network(network);
+            }
+            return _bfloat16;
         }
     }
 
@@ -169,7 +187,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
             {
                 var padShape = xs.shape;
                 padShape[0] = EvaluationChunk - length;
-                xs = cat([xs, zeros(padShape)], 0);
+                xs = cat([xs, zeros(padShape, xs.dtype)], 0);
                 ts = cat([ts, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
             }
             outputs.Add(network.call(xs, ts).narrow(0, 0, length));
@@ -212,6 +230,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         _disposed = true;
         _model.Dispose();
         _ema.Dispose();
+        _bfloat16?.Dispose();
         Schedule.Dispose();
     }
 }
