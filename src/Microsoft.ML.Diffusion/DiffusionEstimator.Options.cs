@@ -208,10 +208,10 @@ public sealed partial class DiffusionEstimator
 /// <summary>How the transformer runs the reverse process.</summary>
 public sealed record DiffusionSamplerOptions
 {
-    /// <summary>DDPM ancestral (every timestep) or DDIM (a few).</summary>
+    /// <summary>DDPM ancestral (every timestep), DDIM or DPM-Solver++(2M) (a few).</summary>
     public SamplerKind Kind { get; init; } = SamplerKind.Ddim;
 
-    /// <summary>DDIM: the number of evenly spaced timesteps.</summary>
+    /// <summary>DDIM and DPM-Solver++: the number of evenly spaced timesteps (network calls), 1 to the schedule's T.</summary>
     public int Steps { get; init; } = 50;
 
     /// <summary>DDIM: η, from 0 (deterministic) to 1 (DDPM-like noise).</summary>
@@ -234,7 +234,7 @@ public sealed record DiffusionSamplerOptions
     public void Validate(int timesteps)
     {
         var violation = Violation.Defined(nameof(Kind), Kind)
-            ?? (Kind == SamplerKind.Ddim ? Violation.Between(nameof(Steps), Steps, 1, timesteps) : null)
+            ?? (Kind is SamplerKind.Ddim or SamplerKind.DpmSolverPlusPlus ? Violation.Between(nameof(Steps), Steps, 1, timesteps) : null)
             ?? Violation.Finite(nameof(Eta), Eta, e => e is >= 0 and <= 1, "in [0, 1]")
             ?? Violation.Defined(nameof(Variance), Variance)
             ?? Violation.AtLeast(nameof(BatchSize), BatchSize, 1);
