@@ -51,7 +51,7 @@ public static class FmnistSBenchmark
         long trainPeak;
         using (var rss = ResidentMemory.StartSampling())
         {
-            result = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, architecture);
+            result = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, null, architecture);
             trainPeak = rss.PeakBytes;
         }
         data.Dispose();
