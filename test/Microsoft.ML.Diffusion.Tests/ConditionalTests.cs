@@ -175,4 +175,42 @@ public class ConditionalTests
             }
         }
     }
+
+    [TestMethod]
+    public void ConditionalResumeEndsBitIdenticalToAStraightRunAndNeedsTheSameClasses()
+    {
+        const int N = 5; // 8 images in batches of 4: step 5 stops mid-epoch, with label dropout drawn at every step
+        var folder = CheckpointTestKit.NewFolder();
+        DiffusionEstimator.Options Options(int steps, string? checkpoints = null, int classes = 2)
+        {
+            var o = CheckpointTestKit.Options(steps, checkpoints);
+            o.LabelColumnName = nameof(LabelledRow.Class);
+            o.ClassCount = classes;
+            o.ConditionDropout = 0.5;
+            return o;
+        }
+        DiffusionSamplerTransformer Fit(DiffusionEstimator.Options o) { var ml = new MLContext(1); return ml.Transforms.Diffusion(o).Fit(Data(ml)); }
+        try
+        {
+            byte[] straight;
+            using (var model = Fit(Options(2 * N))) straight = CheckpointTestKit.ModelZip(model);
+            using (Fit(Options(N, folder))) { }
+            var other = Options(2 * N, folder, classes: 3);
+            other.ResumeFromLatest = true;
+            var e = Assert.Throws<ArgumentException>(() => Fit(other));
+            Assert.AreEqual("LabelColumnName", e.ParamName, e.Message);
+            var resumeOptions = Options(2 * N, folder);
+            resumeOptions.ResumeFromLatest = true;
+            byte[] resumed;
+            using (var model = Fit(resumeOptions)) resumed = CheckpointTestKit.ModelZip(model);
+            var a = CheckpointTestKit.Entries(straight);
+            var b = CheckpointTestKit.Entries(resumed);
+            foreach (var entry in new[] { "TransformerChain/UNet.dat", "TransformerChain/Ema.dat", "TransformerChain/LossHistory.bin" })
+                CollectionAssert.AreEqual(a[entry], b[entry], $"{entry} differs between the straight run and the resumed one");
+        }
+        finally
+        {
+            CheckpointTestKit.DeleteFolder(folder);
+        }
+    }
 }
