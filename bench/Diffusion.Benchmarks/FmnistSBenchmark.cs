@@ -45,7 +45,7 @@ public static class FmnistSBenchmark
         long trainPeak;
         using (var rss = ResidentMemory.StartSampling())
         {
-            result = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, architecture);
+            result = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, null, architecture);
             trainPeak = rss.PeakBytes;
         }
         data.Dispose();
@@ -125,7 +125,7 @@ public static class FmnistSBenchmark
     internal static double TimeDdim(UNetModel model, NoiseSchedule schedule, int batch, int steps, SamplingPrecision precision = SamplingPrecision.Float32)
     {
         using var bfloat16 = precision == SamplingPrecision.BFloat16 ? new BFloat16Network(model) : null;
-        Func<Tensor, Tensor, Tensor> denoiser = bfloat16 is not null ? bfloat16.Denoise : (x, t) => DiffusionSamplerTransformer.Denoise(model, x, t);
+        Func<Tensor, Tensor, Tensor> denoiser = bfloat16 is not null ? (x, t) => bfloat16.Denoise(x, t) : (x, t) => DiffusionSamplerTransformer.Denoise(model, x, t);
         var sampler = new DdimSampler(steps, 0, clipDenoised: true);
         var generators = Enumerable.Range(0, batch).Select(i => new Generator((ulong)i)).ToList();
         using var mode = inference_mode();

@@ -107,7 +107,7 @@ public static class ReferenceBenchmark
             options.Progress = new SynchronousProgress<DiffusionTrainingProgress>(p => { times.Add((p.Elapsed - last).TotalSeconds); last = p.Elapsed; });
             var data = FmnistSBenchmark.LoadTrainingTensor(new MLContext(seed: 1));
             using var schedule = NoiseSchedule.Create(NoiseScheduleKind.Linear);
-            var trained = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, UNetArchitecture.FmnistS);
+            var trained = new DiffusionTrainer(options, schedule, 1, _ => { }).Train(data, null, UNetArchitecture.FmnistS);
             var timed = times.Skip(WarmupSteps).Order().ToList();
             double median = timed[timed.Count / 2];
             result = new JsonObject

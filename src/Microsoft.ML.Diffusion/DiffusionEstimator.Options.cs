@@ -25,6 +25,25 @@ public sealed partial class DiffusionEstimator
         /// <summary>Also emit the generated pixels as a Single vector column of this name (values in the input's scale), or null.</summary>
         public string? OutputVectorColumnName;
 
+        // ---- classes (classifier-free guidance) ------------------------------------------------
+
+        /// <summary>
+        /// The class label of each training image, or null to train unconditionally. A key column (from MapValueToKey: key
+        /// values 1…K, 0 = missing, trained as "no class"; its KeyValues name the classes and are saved with the model), or
+        /// an Int32/Int64/UInt32 column of classes 0…<see cref="ClassCount"/> − 1. Generation requests carry their label in
+        /// the column of the same name (see <see cref="DiffusionSamplerOptions.GuidanceScale"/>).
+        /// </summary>
+        public string? LabelColumnName;
+
+        /// <summary>The number of classes K of an integer label column (required there); for a key column null takes the key count.</summary>
+        public int? ClassCount;
+
+        /// <summary>
+        /// The probability that a training image's label is replaced by "no class", so that one network also learns the
+        /// unconditional model guidance needs (Ho and Salimans 2022 used 0.1 to 0.2).
+        /// </summary>
+        public double ConditionDropout = 0.1;
+
         // ---- input scaling ---------------------------------------------------------------------
 
         /// <summary>
@@ -208,10 +227,10 @@ public sealed partial class DiffusionEstimator
 /// <summary>How the transformer runs the reverse process.</summary>
 public sealed record DiffusionSamplerOptions
 {
-    /// <summary>DDPM ancestral (every timestep) or DDIM (a few).</summary>
+    /// <summary>DDPM ancestral (every timestep), DDIM or DPM-Solver++(2M) (a few).</summary>
     public SamplerKind Kind { get; init; } = SamplerKind.Ddim;
 
-    /// <summary>DDIM: the number of evenly spaced timesteps.</summary>
+    /// <summary>DDIM and DPM-Solver++: the number of evenly spaced timesteps (network calls), 1 to the schedule's T.</summary>
     public int Steps { get; init; } = 50;
 
     /// <summary>DDIM: η, from 0 (deterministic) to 1 (DDPM-like noise).</summary>
@@ -232,16 +251,25 @@ public sealed record DiffusionSamplerOptions
     /// <summary>The network's number format while sampling: float32, or bfloat16 for speed on CPUs with AVX512-BF16 (see <see cref="SamplingPrecision"/>).</summary>
     public SamplingPrecision Precision { get; init; } = SamplingPrecision.Float32;
 
+    /// <summary>
+    /// Classifier-free guidance weight w of a class-conditional model (Ho and Salimans 2022): each step uses
+    /// ε_uncond + w · (ε_cond − ε_uncond). 1 is the plain conditional model (one network call per step), 0 the
+    /// unconditional one; w ≠ 1 evaluates both halves in one call on a doubled batch. Ignored by unconditional models and
+    /// by rows without a label.
+    /// </summary>
+    public double GuidanceScale { get; init; } = 1.0;
+
     /// <summary>Checks the settings against a schedule of <paramref name="timesteps"/> steps, naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is outside its range (NaN and ±∞ included); the parameter name is the setting.</exception>
     public void Validate(int timesteps)
     {
         var violation = Violation.Defined(nameof(Kind), Kind)
-            ?? (Kind == SamplerKind.Ddim ? Violation.Between(nameof(Steps), Steps, 1, timesteps) : null)
+            ?? (Kind is SamplerKind.Ddim or SamplerKind.DpmSolverPlusPlus ? Violation.Between(nameof(Steps), Steps, 1, timesteps) : null)
             ?? Violation.Finite(nameof(Eta), Eta, e => e is >= 0 and <= 1, "in [0, 1]")
             ?? Violation.Defined(nameof(Variance), Variance)
             ?? Violation.AtLeast(nameof(BatchSize), BatchSize, 1)
-            ?? Violation.Defined(nameof(Precision), Precision);
+            ?? Violation.Defined(nameof(Precision), Precision)
+            ?? Violation.Finite(nameof(GuidanceScale), GuidanceScale, w => w is >= 0 and <= 100, "in [0, 100]");
         if (violation is not null) throw violation.ForOption("Sampler option");
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class DiffusionEstimator
             ?? (o.SeedColumnName is not null && o.SeedColumnName == o.InputColumnName
                 ? new Violation(nameof(o.SeedColumnName), $"is {Violation.Show(o.SeedColumnName)}", $"it must differ from InputColumnName ({Violation.Show(o.InputColumnName)}): images are not seeds", Range: false)
                 : null)
+            ?? Labels(o)
             ?? ModelBounds.Scaling(o.InputScale, o.InputOffset)
             ?? ImageShape(o)
             ?? ModelBounds.Network(o.BaseChannels, o.ChannelMultipliers, o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth)
@@ -30,6 +31,18 @@ public sealed partial class DiffusionEstimator
             throw new ArgumentException("Set at least one of MaxSteps, MaxEpochs and TrainingTime, or training would never stop.", nameof(o.MaxEpochs));
         o.Sampler.Validate(o.Timesteps);
         ValidateCheckpointOptions(o);
+    }
+
+    private static Violation? Labels(Options o)
+    {
+        if (Violation.NonEmpty(nameof(o.LabelColumnName), o.LabelColumnName, nullable: true) is { } name) return name;
+        if (o.LabelColumnName is string label)
+            foreach (var (option, other) in new[] { (nameof(o.InputColumnName), o.InputColumnName), (nameof(o.OutputColumnName), o.OutputColumnName),
+                (nameof(o.SeedColumnName), o.SeedColumnName), (nameof(o.OutputVectorColumnName), o.OutputVectorColumnName) })
+                if (label == other)
+                    return new(nameof(o.LabelColumnName), $"is {Violation.Show(label)}", $"it must differ from {option} ({Violation.Show(other)})", Range: false);
+        if (o.ClassCount is int k && Violation.Between(nameof(o.ClassCount), k, 1, ModelBounds.MaxClasses) is { } count) return count;
+        return Violation.Finite(nameof(o.ConditionDropout), o.ConditionDropout, p => p is >= 0 and < 1, "in [0, 1)");
     }
 
     private static Violation? ImageShape(Options o)

@@ -35,8 +35,11 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         CheckDevice(o.Device);
         CheckBeforeReading(o);
         var images = TrainingImageReader.Read(input, o);
+        var labels = o.LabelColumnName is null ? null : ClassLabels.Read(input, o);
+        if (labels is not null && labels.Classes.Length != images.Count)
+            throw new InvalidOperationException($"Label column '{o.LabelColumnName}' gave {labels.Classes.Length} rows but input column '{o.InputColumnName}' {images.Count}.");
         var architecture = new UNetArchitecture(images.Channels, images.Height, images.Width, o.BaseChannels, o.ChannelMultipliers,
-            o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth);
+            o.ResBlocksPerLevel, o.AttentionResolutions, o.Dropout, o.GroupNormGroups, o.TimeEmbeddingWidth, labels?.ClassCount ?? 0);
         CheckImages(o, architecture);
         int seed = o.Seed ?? _host.GetSeed() ?? 1;
         var schedule = NoiseSchedule.Create(o.Schedule, o.Timesteps, o.BetaStart, o.BetaEnd);
@@ -45,9 +48,10 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         // from_array shares the pixels' memory (tensor() would copy them), so the data set is held once.
         using (var flat = from_array(images.Pixels))
         using (var data = flat.reshape(images.Count, images.Channels, images.Height, images.Width))
-            result = new DiffusionTrainer(o, schedule, seed, message => ch.Info(message)).Train(data, architecture);
+        using (var classes = labels is null ? null : tensor(labels.Classes))
+            result = new DiffusionTrainer(o, schedule, seed, message => ch.Info(message)).Train(data, classes, architecture);
         var settings = new DiffusionModelSettings(o.OutputColumnName, o.SeedColumnName, o.OutputVectorColumnName, o.InputScale, o.InputOffset,
-            o.PredictionTarget, seed, o.Sampler);
+            o.PredictionTarget, seed, o.Sampler, o.LabelColumnName, labels?.Names);
         return new DiffusionSamplerTransformer(_host, settings, schedule, result.Model, result.Ema, result.LossHistory, result.Steps);
     }
 

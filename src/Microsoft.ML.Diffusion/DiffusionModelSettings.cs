@@ -9,6 +9,8 @@ namespace Microsoft.ML.Diffusion;
 /// <param name="PredictionTarget">What the network predicts.</param>
 /// <param name="Seed">Row i without a seed column uses Seed + i.</param>
 /// <param name="Sampler">The sampler.</param>
+/// <param name="LabelColumnName">The class label column of generation requests (a conditional model; null otherwise).</param>
+/// <param name="LabelNames">The names of classes 1…K (the training key column's KeyValues), or null.</param>
 internal sealed record DiffusionModelSettings(
     string OutputColumnName,
     string? SeedColumnName,
@@ -17,4 +19,6 @@ internal sealed record DiffusionModelSettings(
     float OutputOffset,
     PredictionTarget PredictionTarget,
     int Seed,
-    DiffusionSamplerOptions Sampler);
+    DiffusionSamplerOptions Sampler,
+    string? LabelColumnName = null,
+    string[]? LabelNames = null);

@@ -16,7 +16,8 @@ namespace Microsoft.ML.Diffusion;
 /// <item><c>Model.key</c>: the header (model signature DIFFUSN, loader "DiffusionSampler") with an empty payload.</item>
 /// <item><c>PackageVersion.txt</c>: the package that wrote the model ("Microsoft.ML.Diffusion 0.1.0"; format 1.2 on), named
 /// in the error a reader of an older version gives for a newer format.</item>
-/// <item><c>Settings.json</c>: architecture, schedule, prediction target, columns, scaling, seed, sampler, steps trained, and the
+/// <item><c>Settings.json</c>: architecture (with the class count; format 1.3 on), schedule, prediction target, columns (the label column
+/// and class names; 1.3 on), scaling, seed, sampler, steps trained, and the
 /// SHA-256 of each binary entry (<see cref="EntryDigests"/>; absent in models saved before it, which load unchecked).</item>
 /// <item><c>UNet.dat</c>, <c>Ema.dat</c>: the raw and EMA weights in TorchSharp's .dat format.</item>
 /// <item><c>LossHistory.bin</c>: int32 count, then one float per training step.</item>
@@ -29,10 +30,13 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
 
     private const int MaxLossHistory = 100_000_000;
 
-    private static VersionInfo GetVersionInfo() => new(
+    // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt, entry digests; 1.3: + class labels.
+    // 1.1 and 1.2 readers ignore the JSON fields 1.3 added, which is harmless for an unconditional model (ClassCount 0);
+    // a conditional one they would load without its class embedding and sample wrong images, so only it declares 1.3 readable.
+    private static VersionInfo GetVersionInfo(bool conditional = false) => new(
         modelSignature: "DIFFUSN ",
-        verWrittenCur: 0x00010002,   // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt, entry digests
-        verReadableCur: 0x00010001,  // 1.1 readers ignore both additions, so they read 1.2 models
+        verWrittenCur: 0x00010003,
+        verReadableCur: conditional ? 0x00010003u : 0x00010001u,
         verWeCanReadBack: 0x00010001,
         // The simple name: any version of the package then loads the model and its format check decides, with a message.
         loaderAssemblyName: typeof(DiffusionSamplerTransformer).Assembly.GetName().Name!,
@@ -42,7 +46,7 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ctx.CheckAtModel();
-        ctx.SetVersionInfo(GetVersionInfo());
+        ctx.SetVersionInfo(GetVersionInfo(ClassCount > 0));
         ctx.SaveTextStream(PackageVersionEntry, w => w.Write(PackageVersion.WrittenBy));
         var unet = EntryDigests.Serialize(s => StateDictEntry.Write(s, _model));
         var ema = EntryDigests.Serialize(s => StateDictEntry.Write(s, _ema));

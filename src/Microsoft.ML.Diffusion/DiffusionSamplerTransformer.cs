@@ -53,6 +53,12 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     /// <summary>The number of optimisation steps the model was trained for.</summary>
     public long TrainedSteps { get; }
 
+    /// <summary>The number of classes of a class-conditional model (0: unconditional).</summary>
+    public int ClassCount => Architecture.ClassCount;
+
+    /// <summary>The names of classes 0…<see cref="ClassCount"/> − 1 (the training key column's KeyValues), or null.</summary>
+    public IReadOnlyList<string>? ClassNames => Settings.LabelNames;
+
     /// <summary>The name of the generated image column.</summary>
     public string OutputColumnName => Settings.OutputColumnName;
 
@@ -78,6 +84,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         ArgumentNullException.ThrowIfNull(inputSchema);
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckSeedColumn(inputSchema);
+        CheckLabelColumn(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
         builder.AddColumn(Settings.OutputColumnName, new ImageDataViewType(Architecture.ImageHeight, Architecture.ImageWidth));
@@ -100,6 +107,22 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     internal DataViewSchema.Column? SeedColumn(DataViewSchema schema) =>
         Settings.SeedColumnName is string name ? schema.GetColumnOrNull(name) : null;
 
+    internal DataViewSchema.Column? LabelColumn(DataViewSchema schema) =>
+        ClassCount > 0 && Settings.LabelColumnName is string name ? schema.GetColumnOrNull(name) : null;
+
+    // A request without the label column is unconditional; with it, the column must be one the labels can be read from.
+    private void CheckLabelColumn(DataViewSchema schema)
+    {
+        if (LabelColumn(schema) is not { } column) return;
+        bool ok = column.Type is KeyDataViewType key ? key.Count == (ulong)ClassCount || ClassNames is not null
+            : column.Type == NumberDataViewType.Int32 || column.Type == NumberDataViewType.Int64 || column.Type == NumberDataViewType.UInt32
+              || (column.Type is TextDataViewType && ClassNames is not null);
+        if (!ok)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Schema mismatch for label column '{column.Name}': expected a key column of {ClassCount} values, Int32/Int64/UInt32 classes 0…{ClassCount - 1}" +
+                (ClassNames is null ? "" : ", or text class names") + $", got {column.Type}.");
+    }
+
     private void CheckSeedColumn(DataViewSchema schema)
     {
         // The seed column is optional per view: training data rarely has one, generation requests do.
@@ -111,23 +134,44 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     /// <summary>
     /// Generates one image per seed with the current sampler; returns planar (C, H, W) pixels per image in [−1, 1].
     /// </summary>
-    public float[][] Generate(IReadOnlyList<long> seeds)
+    public float[][] Generate(IReadOnlyList<long> seeds) => Generate(seeds, null);
+
+    /// <summary>
+    /// Generates one image per seed of a class-conditional model, row i of class <paramref name="classes"/>[i]
+    /// (0…<see cref="ClassCount"/> − 1; null for no class), guided by <see cref="DiffusionSamplerOptions.GuidanceScale"/>.
+    /// </summary>
+    public float[][] Generate(IReadOnlyList<long> seeds, IReadOnlyList<int?>? classes)
     {
         ArgumentNullException.ThrowIfNull(seeds);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        long[]? indices = null;
+        if (classes is not null)
+        {
+            if (classes.Count != seeds.Count) throw new ArgumentException($"Expected one class per seed ({seeds.Count}), got {classes.Count}.", nameof(classes));
+            if (ClassCount == 0) throw new ArgumentException("The model is unconditional (trained without LabelColumnName); it takes no classes.", nameof(classes));
+            indices = new long[classes.Count];
+            for (int i = 0; i < classes.Count; i++)
+            {
+                if (classes[i] is int c && (c < 0 || c >= ClassCount))
+                    throw new ArgumentOutOfRangeException(nameof(classes), $"Class {c} (row {i}) is not one of the model's classes 0…{ClassCount - 1}.");
+                indices[i] = classes[i] is int k ? k + 1 : 0;
+            }
+        }
         var result = new float[seeds.Count][];
         int batch = _sampler.BatchSize;
         for (int start = 0; start < seeds.Count; start += batch)
         {
             var chunk = seeds.Skip(start).Take(batch).ToArray();
-            var pixels = GenerateBatch(chunk);
+            var pixels = GenerateBatch(chunk, indices?.Skip(start).Take(batch).ToArray());
             int size = pixels.Length / chunk.Length;
             for (int i = 0; i < chunk.Length; i++) result[start + i] = pixels.AsSpan(i * size, size).ToArray();
         }
         return result;
     }
 
-    internal float[] GenerateBatch(long[] seeds)
+    /// <param name="seeds">One seed per row.</param>
+    /// <param name="classes">Class-embedding indices per row (0 = no class) of a conditional model, or null for none.</param>
+    internal float[] GenerateBatch(long[] seeds, long[]? classes = null)
     {
         // Cursors and row mappers made before Dispose end up here; without this they met freed tensors.
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -140,10 +184,11 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var xT = cat(generators.Select(g => randn([1, a.ImageChannels, a.ImageHeight, a.ImageWidth], generator: g)).ToList(), 0);
-            Func<Tensor, Tensor, Tensor> denoiser = _sampler.Precision == SamplingPrecision.BFloat16
+            Func<Tensor, Tensor, Tensor?, Tensor> evaluate = _sampler.Precision == SamplingPrecision.BFloat16
                 ? BFloat16(network).Denoise
-                : (x, t) => Denoise(network, x, t);
-            var x0 = sampler.Sample(denoiser, Schedule, Settings.PredictionTarget, xT, generators);
+                : (x, t, c) => Denoise(network, x, t, c);
+            using var y = ClassCount > 0 ? tensor(classes ?? new long[seeds.Length]) : null;
+            var x0 = sampler.Sample((x, t) => Guided(evaluate, x, t, y, _sampler.GuidanceScale), Schedule, Settings.PredictionTarget, xT, generators);
             return x0.clamp(-1, 1).data<float>().ToArray();
         }
         finally
@@ -173,7 +218,23 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     /// </remarks>
     internal const int EvaluationChunk = 8;
 
-    internal static Tensor Denoise(UNetModel network, Tensor x, Tensor t)
+    /// <summary>
+    /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): ε̃ = ε_uncond + w (ε_cond − ε_uncond), both halves from one
+    /// call on the batch doubled with "no class". It is applied to the network's output whatever it predicts: x̂₀ and ε̂ are
+    /// affine in the output at a fixed x_t, and the weights (1 − w, w) sum to 1, so guiding ε̂, x̂₀ or v̂ is the same.
+    /// </summary>
+    internal static Tensor Guided(Func<Tensor, Tensor, Tensor?, Tensor> denoise, Tensor x, Tensor t, Tensor? classes, double w)
+    {
+        if (classes is null || w == 1) return denoise(x, t, classes);
+        using var scope = NewDisposeScope();
+        long rows = x.shape[0];
+        var both = denoise(cat([x, x], 0), cat([t, t], 0), cat([classes, zeros_like(classes)], 0));
+        var conditional = both.narrow(0, 0, rows);
+        var unconditional = both.narrow(0, rows, rows);
+        return (unconditional + (conditional - unconditional) * w).MoveToOuterDisposeScope();
+    }
+
+    internal static Tensor Denoise(UNetModel network, Tensor x, Tensor t, Tensor? classes = null)
     {
         long rows = x.shape[0];
         using var scope = NewDisposeScope();
@@ -183,14 +244,16 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
             long length = Math.Min(EvaluationChunk, rows - start);
             var xs = x.narrow(0, start, length);
             var ts = t.narrow(0, start, length);
+            var ys = classes?.narrow(0, start, length);
             if (length < EvaluationChunk)
             {
                 var padShape = xs.shape;
                 padShape[0] = EvaluationChunk - length;
                 xs = cat([xs, zeros(padShape, xs.dtype)], 0);
                 ts = cat([ts, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
+                if (ys is not null) ys = cat([ys, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
             }
-            outputs.Add(network.call(xs, ts).narrow(0, 0, length));
+            outputs.Add((ys is null ? network.call(xs, ts) : network.forward(xs, ts, ys)).narrow(0, 0, length));
         }
         return cat(outputs, 0).MoveToOuterDisposeScope();
     }

@@ -35,8 +35,10 @@ public sealed partial class DiffusionSamplerTransformer
             bool generate = needed.Any(c => c.Index >= inputCount);
             var inputColumns = needed.Where(c => c.Index < inputCount).Select(c => _input.Schema[c.Index]).ToList();
             var seedColumn = _parent.SeedColumn(_input.Schema);
-            var lookahead = generate ? _input.GetRowCursor(seedColumn is { } s ? [s] : []) : null;
-            return new Cursor(_parent, Schema, _input.GetRowCursor(inputColumns), lookahead, seedColumn, needed.Select(c => c.Index).ToHashSet(), inputCount);
+            var labelColumn = _parent.LabelColumn(_input.Schema);
+            var lookaheadColumns = new[] { seedColumn, labelColumn }.OfType<DataViewSchema.Column>().ToList();
+            var lookahead = generate ? _input.GetRowCursor(lookaheadColumns) : null;
+            return new Cursor(_parent, Schema, _input.GetRowCursor(inputColumns), lookahead, seedColumn, labelColumn, needed.Select(c => c.Index).ToHashSet(), inputCount);
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -49,6 +51,7 @@ public sealed partial class DiffusionSamplerTransformer
         private readonly DataViewRowCursor _input;
         private readonly DataViewRowCursor? _lookahead;
         private readonly ValueGetter<long>? _seedGetter;
+        private readonly ValueGetter<long>? _labelGetter;
         private readonly HashSet<int> _active;
         private readonly int _inputCount;
         private float[] _batch = [];
@@ -56,7 +59,7 @@ public sealed partial class DiffusionSamplerTransformer
         private int _batchRows;
 
         public Cursor(DiffusionSamplerTransformer parent, DataViewSchema schema, DataViewRowCursor input, DataViewRowCursor? lookahead,
-            DataViewSchema.Column? seedColumn, HashSet<int> active, int inputCount)
+            DataViewSchema.Column? seedColumn, DataViewSchema.Column? labelColumn, HashSet<int> active, int inputCount)
         {
             _parent = parent;
             Schema = schema;
@@ -65,6 +68,7 @@ public sealed partial class DiffusionSamplerTransformer
             _active = active;
             _inputCount = inputCount;
             if (lookahead is not null && seedColumn is { } s) _seedGetter = SeedGetter(lookahead, s);
+            if (lookahead is not null && labelColumn is { } l) _labelGetter = parent.LabelGetter(lookahead, l);
         }
 
         public override DataViewSchema Schema { get; }
@@ -87,6 +91,7 @@ public sealed partial class DiffusionSamplerTransformer
         private void NextBatch()
         {
             var seeds = new List<long>();
+            var labels = new List<long>();
             long first = -1;
             while (seeds.Count < _parent._sampler.BatchSize && _lookahead!.MoveNext())
             {
@@ -95,10 +100,13 @@ public sealed partial class DiffusionSamplerTransformer
                 if (_seedGetter is not null) _seedGetter(ref seed);
                 else seed = _parent.Settings.Seed + _lookahead.Position;
                 seeds.Add(seed);
+                long label = 0;
+                _labelGetter?.Invoke(ref label);
+                labels.Add(label);
             }
             if (first != Position)
                 throw new InvalidOperationException($"The input view returned rows in a different order to two cursors (row {first} vs {Position}); generated images need a stable row order.");
-            _batch = _parent.GenerateBatch(seeds.ToArray());
+            _batch = _parent.GenerateBatch(seeds.ToArray(), labels.ToArray());
             _batchStart = first;
             _batchRows = seeds.Count;
         }
@@ -138,6 +146,10 @@ public sealed partial class DiffusionSamplerTransformer
         }
     }
 
+    /// <summary>A getter of a request row's class-embedding index (0 = no class).</summary>
+    internal ValueGetter<long> LabelGetter(DataViewRow row, DataViewSchema.Column column) =>
+        ClassLabels.Getter(row, column, ClassCount, Settings.LabelNames);
+
     /// <summary>A getter of the seed column, widened to long.</summary>
     internal static ValueGetter<long> SeedGetter(DataViewRow row, DataViewSchema.Column column)
     {
@@ -173,6 +185,7 @@ public sealed partial class DiffusionSamplerTransformer
         {
             var columns = dependingColumns.Where(c => c.Index < InputSchema.Count).Select(c => InputSchema[c.Index]).ToList();
             if (dependingColumns.Any(c => c.Index >= InputSchema.Count) && _parent.SeedColumn(InputSchema) is { } seed) columns.Add(seed);
+            if (dependingColumns.Any(c => c.Index >= InputSchema.Count) && _parent.LabelColumn(InputSchema) is { } label) columns.Add(label);
             return columns.DistinctBy(c => c.Index);
         }
 
@@ -209,7 +222,9 @@ public sealed partial class DiffusionSamplerTransformer
             if (_cachedPosition == Position && _pixels.Length > 0) return _pixels;
             long seed = _parent.Settings.Seed + Position;
             if (_parent.SeedColumn(_input.Schema) is { } s) SeedGetter(_input, s)(ref seed);
-            _pixels = _parent.GenerateBatch([seed]);
+            long label = 0;
+            if (_parent.LabelColumn(_input.Schema) is { } l) _parent.LabelGetter(_input, l)(ref label);
+            _pixels = _parent.GenerateBatch([seed], [label]);
             _cachedPosition = Position;
             return _pixels;
         }

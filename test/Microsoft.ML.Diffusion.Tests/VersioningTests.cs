@@ -43,9 +43,9 @@ public class VersioningTests
     {
         var entries = CheckpointTestKit.Entries(ModelZip());
         Assert.AreEqual($"Microsoft.ML.Diffusion {RepositoryVersion()}", Encoding.UTF8.GetString(entries[ModelFolder + "PackageVersion.txt"]));
-        // The header's format: written 1.2, readable by 1.1 readers (the version entry is the only addition).
+        // The header's format: written 1.3, readable by 1.1 readers, since an unconditional model adds nothing they misread.
         var (written, readable) = ReadHeaderVersions(entries[ModelFolder + "Model.key"]);
-        Assert.AreEqual(0x00010002u, written);
+        Assert.AreEqual(0x00010003u, written);
         Assert.AreEqual(0x00010001u, readable);
     }
 
@@ -57,14 +57,14 @@ public class VersioningTests
         var ex = ModelLoadErrors.Reason(Assert.Throws<Exception>(() => new MLContext(1).Model.Load(new MemoryStream(zip), out _)));
         Assert.IsInstanceOfType<InvalidDataException>(ex);
         StringAssert.Contains(ex.Message, "written by Microsoft.ML.Diffusion 9.4.0 in format 2.0");
-        StringAssert.Contains(ex.Message, $"this is Microsoft.ML.Diffusion {RepositoryVersion()}, which reads format 1.2 and earlier");
+        StringAssert.Contains(ex.Message, $"this is Microsoft.ML.Diffusion {RepositoryVersion()}, which reads format 1.3 and earlier");
         StringAssert.Contains(ex.Message, "needs Microsoft.ML.Diffusion 9.4.0 or later");
     }
 
     [TestMethod]
     public void ForgedVersionTextIsNotEchoed()
     {
-        var zip = CheckpointTestKit.Rewrite(ModelZip(), ModelFolder + "Model.key", key => WithHeaderVersions(key, 0x00010005, 0x00010003));
+        var zip = CheckpointTestKit.Rewrite(ModelZip(), ModelFolder + "Model.key", key => WithHeaderVersions(key, 0x00010005, 0x00010004));
         zip = CheckpointTestKit.Rewrite(zip, ModelFolder + "PackageVersion.txt", _ => Encoding.UTF8.GetBytes("Microsoft.ML.Diffusion 1.0\nrm -rf /"));
         var ex = ModelLoadErrors.Reason(Assert.Throws<Exception>(() => new MLContext(1).Model.Load(new MemoryStream(zip), out _)));
         StringAssert.Contains(ex.Message, "was written in format 1.5");
@@ -120,7 +120,7 @@ public class VersioningTests
         throw new AssertFailedException("The model header holds no DIFFUSN signature.");
     }
 
-    private static (uint Written, uint Readable) ReadHeaderVersions(byte[] key)
+    internal static (uint Written, uint Readable) ReadHeaderVersions(byte[] key)
     {
         int at = VersionOffset(key);
         return (BitConverter.ToUInt32(key, at), BitConverter.ToUInt32(key, at + 4));

@@ -15,7 +15,8 @@ internal static class ArchitectureBounds
         if (a.ChannelMultipliers is null || a.AttentionResolutions is null)
             throw new InvalidDataException($"Entry '{entry}' lacks ChannelMultipliers or AttentionResolutions.");
         if (ModelBounds.Architecture(a) is { } violation) throw violation.ForEntry(entry);
-        double least = ModelBounds.MinimumParameters(a.BaseChannels, a.ChannelMultipliers, a.ResBlocksPerLevel, a.TimeEmbeddingWidth);
+        double least = ModelBounds.MinimumParameters(a.BaseChannels, a.ChannelMultipliers, a.ResBlocksPerLevel, a.TimeEmbeddingWidth)
+            + (a.IsConditional ? (a.ClassCount + 1.0) * a.EffectiveTimeEmbeddingWidth : 0);
         if (least > storedElements)
             throw new InvalidDataException(
                 $"Entry '{entry}' declares a U-Net of at least {least:G4} parameters but its weights hold only {storedElements} elements.");

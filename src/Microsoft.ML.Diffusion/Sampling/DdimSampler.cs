@@ -38,8 +38,14 @@ public sealed class DdimSampler : IDiffusionSampler
     {
         int T = schedule.Timesteps;
         if (Steps > T) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"DDIM steps cannot exceed the schedule's {T} timesteps.");
-        if (Steps == 1) return [T - 1];
-        return Enumerable.Range(0, Steps).Select(i => (int)Math.Round(i * (T - 1.0) / (Steps - 1))).Reverse().ToArray();
+        return EvenlySpaced(Steps, T);
+    }
+
+    /// <summary>τ_i = round(i · (T − 1)/(S − 1)), from τ_{S−1} = T − 1 down to τ_0 = 0 (S = 1: T − 1 only).</summary>
+    internal static int[] EvenlySpaced(int steps, int T)
+    {
+        if (steps == 1) return [T - 1];
+        return Enumerable.Range(0, steps).Select(i => (int)Math.Round(i * (T - 1.0) / (steps - 1))).Reverse().ToArray();
     }
 
     /// <inheritdoc />

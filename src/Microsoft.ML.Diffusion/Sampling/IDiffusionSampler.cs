@@ -32,6 +32,7 @@ public static class DiffusionSamplers
     {
         SamplerKind.Ddpm => new DdpmSampler(options.Variance, options.ClipDenoised),
         SamplerKind.Ddim => new DdimSampler(options.Steps, options.Eta, options.ClipDenoised),
+        SamplerKind.DpmSolverPlusPlus => new DpmSolverPlusPlusSampler(options.Steps, options.ClipDenoised),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown sampler kind."),
     };
 

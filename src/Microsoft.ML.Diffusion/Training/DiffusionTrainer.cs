@@ -29,8 +29,9 @@ internal sealed class DiffusionTrainer
     }
 
     /// <param name="data">Training images (N, C, H, W), Float32 in [−1, 1].</param>
+    /// <param name="classes">Class-embedding indices (N, Int64; 0 = no class) of a conditional model, or null.</param>
     /// <param name="architecture">The U-Net to build.</param>
-    public TrainingResult Train(Tensor data, UNetArchitecture architecture)
+    public TrainingResult Train(Tensor data, Tensor? classes, UNetArchitecture architecture)
     {
         var o = _options;
         long n = data.shape[0];
@@ -80,7 +81,7 @@ internal sealed class DiffusionTrainer
                     double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (state.Step + 1.0) / o.WarmupSteps) : 1.0);
                     group.LearningRate = lr;
                     long size = Math.Min(batch, n - state.Position);
-                    double loss = TrainStep(model, optimizer, parameters, data, state.Permutation, state.Position, size, generator, lossWeights);
+                    double loss = TrainStep(model, optimizer, parameters, data, classes, state.Permutation, state.Position, size, generator, lossWeights);
                     long step = ++state.Step;
                     if (!double.IsFinite(loss))
                         throw new InvalidOperationException(
@@ -124,14 +125,24 @@ internal sealed class DiffusionTrainer
         state.Position = 0;
     }
 
-    private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor permutation,
+    private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
         long start, long size, Generator generator, Tensor? lossWeights)
     {
         var o = _options;
         using var scope = NewDisposeScope();
-        var x0 = data.index_select(0, permutation.narrow(0, start, size));
+        var rows = permutation.narrow(0, start, size);
+        var x0 = data.index_select(0, rows);
         var t = randint(0, _schedule.Timesteps, [size], generator: generator);
         var noise = randn(x0.shape, generator: generator);
+        Tensor? y = null;
+        if (classes is not null)
+        {
+            // Classifier-free guidance training (Ho and Salimans 2022, Algorithm 1): the label is dropped to "no class"
+            // with probability p_uncond. Drawn from the training generator, after the noise, so a resume replays it and an
+            // unconditional run draws exactly what it drew before.
+            var drop = rand([size], generator: generator).lt(o.ConditionDropout);
+            y = classes.index_select(0, rows).masked_fill(drop, 0);
+        }
         var xt = ForwardProcess.Sample(_schedule, x0, t, noise);
         var target = o.PredictionTarget switch
         {
@@ -139,7 +150,7 @@ internal sealed class DiffusionTrainer
             PredictionTarget.Sample => x0,
             _ => ForwardProcess.Velocity(_schedule, x0, t, noise),
         };
-        var prediction = model.call(xt, t);
+        var prediction = model.forward(xt, t, y);
         Tensor loss;
         if (o.LossWeighting == LossWeighting.None)
         {

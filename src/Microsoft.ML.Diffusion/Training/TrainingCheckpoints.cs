@@ -96,6 +96,10 @@ internal sealed class TrainingCheckpoints
             : saved.ImageHeight != current.ImageHeight ? nameof(DiffusionEstimator.Options.ImageHeight)
             : saved.ImageWidth != current.ImageWidth ? nameof(DiffusionEstimator.Options.ImageWidth)
             : null;
+        if (saved.ClassCount != current.ClassCount)
+            throw new ArgumentException(
+                $"Checkpoint '{checkpoint.Source}' was made with {saved.ClassCount} classes (0: unconditional), but this run has {current.ClassCount} (LabelColumnName '{_options.LabelColumnName}'). Resume with the same labels.",
+                nameof(DiffusionEstimator.Options.LabelColumnName));
         if (option is not null)
             throw new ArgumentException(
                 $"Checkpoint '{checkpoint.Source}' was made on {Shape(saved)} images, but column '{_options.InputColumnName}' holds {Shape(current)} images ({option} differs). Resume on the same data.",

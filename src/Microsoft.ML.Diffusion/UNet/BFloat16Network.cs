@@ -20,10 +20,10 @@ internal sealed class BFloat16Network : IDisposable
     /// <summary>The float32 network this is a copy of.</summary>
     public UNetModel Source { get; }
 
-    public Tensor Denoise(Tensor x, Tensor t)
+    public Tensor Denoise(Tensor x, Tensor t, Tensor? classes = null)
     {
         using var scope = NewDisposeScope();
-        var output = DiffusionSamplerTransformer.Denoise(_network, x.to(ScalarType.BFloat16), t);
+        var output = DiffusionSamplerTransformer.Denoise(_network, x.to(ScalarType.BFloat16), t, classes);
         return output.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 

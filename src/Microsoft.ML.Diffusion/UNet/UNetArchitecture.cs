@@ -11,6 +11,8 @@ namespace Microsoft.ML.Diffusion;
 /// <param name="Dropout">Dropout probability inside residual blocks.</param>
 /// <param name="GroupNormGroups">Groups of every GroupNorm.</param>
 /// <param name="TimeEmbeddingWidth">Width of the timestep embedding MLP (0 means 4 × base channels).</param>
+/// <param name="ClassCount">Classes K of a class-conditional network (0: unconditional). A conditional network adds a learned
+/// embedding of K + 1 rows to the timestep embedding; row 0 is "no class", rows 1…K the classes.</param>
 public sealed record UNetArchitecture(
     int ImageChannels,
     int ImageHeight,
@@ -21,10 +23,14 @@ public sealed record UNetArchitecture(
     int[] AttentionResolutions,
     double Dropout,
     int GroupNormGroups,
-    int TimeEmbeddingWidth)
+    int TimeEmbeddingWidth,
+    int ClassCount = 0)
 {
     /// <summary>The embedding width actually used.</summary>
     public int EffectiveTimeEmbeddingWidth => TimeEmbeddingWidth > 0 ? TimeEmbeddingWidth : 4 * BaseChannels;
+
+    /// <summary>Whether the network takes a class label.</summary>
+    public bool IsConditional => ClassCount > 0;
 
     /// <summary>The number of resolution levels.</summary>
     public int Levels => ChannelMultipliers.Length;

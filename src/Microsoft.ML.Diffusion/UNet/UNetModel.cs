@@ -13,6 +13,7 @@ namespace Microsoft.ML.Diffusion;
 public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly TimestepEmbedding temb;
+    private readonly Embedding? class_emb;
     private readonly Conv2d conv_in;
     private readonly ModuleList<nn.Module> down;
     private readonly ResidualStage mid1;
@@ -32,6 +33,8 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         int width = a.EffectiveTimeEmbeddingWidth;
         int groups = a.GroupNormGroups;
         temb = new TimestepEmbedding(a.BaseChannels, width);
+        // Classifier-free guidance (Ho and Salimans 2022): one network learns p(x | y) and, through row 0, p(x).
+        if (a.IsConditional) class_emb = nn.Embedding(a.ClassCount + 1, width);
         conv_in = nn.Conv2d(a.ImageChannels, a.BaseChannels, 3, padding: 1);
 
         int channels = a.BaseChannels;
@@ -85,11 +88,23 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The architecture the network was built with.</summary>
     public UNetArchitecture Architecture { get; }
 
-    /// <summary>Predicts ε (or x₀, or v) for noisy images x_t (B, C, H, W) at timesteps t (B, Int64).</summary>
-    public override Tensor forward(Tensor x, Tensor t)
+    /// <summary>Predicts ε (or x₀, or v) for noisy images x_t (B, C, H, W) at timesteps t (B, Int64), without a class.</summary>
+    public override Tensor forward(Tensor x, Tensor t) => forward(x, t, null);
+
+    /// <summary>
+    /// Predicts ε (or x₀, or v) for noisy images x_t (B, C, H, W) at timesteps t (B, Int64) and class indices
+    /// <paramref name="classes"/> (B, Int64; 0 = no class, 1…K the classes), as diffusers' UNet2DModel adds its class
+    /// embedding to the timestep embedding. Null means no class for every row; an unconditional network takes only null.
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor t, Tensor? classes)
     {
         using var scope = NewDisposeScope();
-        var tembActivated = nn.functional.silu(temb.call(t));
+        var embedding = temb.call(t);
+        if (class_emb is not null)
+            embedding = embedding + class_emb.call(classes ?? zeros([t.shape[0]], ScalarType.Int64));
+        else if (classes is not null)
+            throw new ArgumentException("This U-Net is unconditional (ClassCount 0); it takes no class labels.", nameof(classes));
+        var tembActivated = nn.functional.silu(embedding);
         var skips = new Stack<Tensor>();
         // oneDNN convolutions run on NHWC without reordering; measured on FMNIST-S inference (chunks of 8)
         // this is about 40% faster than NCHW, while training gains little, so only evaluation uses it.

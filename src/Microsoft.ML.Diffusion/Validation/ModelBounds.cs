@@ -21,6 +21,8 @@ internal static class ModelBounds
     public const int MinTimesteps = 2;
     // The Min-SNR weights and the schedule are computed in float64 and stay finite up to here (OptionValidationTests).
     public const int MaxTimesteps = 100_000;
+    // Each class is one row of the class embedding; a million rows of 4·BaseChannels floats is already gigabytes.
+    public const int MaxClasses = 1 << 20;
 
     /// <summary>The U-Net fields that do not depend on the data, checked as the estimator is created.</summary>
     public static Violation? Network(int baseChannels, int[]? multipliers, int resBlocks, int[]? attention, double dropout, int groups, int embeddingWidth)
@@ -62,6 +64,7 @@ internal static class ModelBounds
             return new("ImageHeight", $"is {a.ImageHeight} (ImageWidth {a.ImageWidth})", $"both sides must be in 1…{MaxImageSide}");
         if (Network(a.BaseChannels, a.ChannelMultipliers, a.ResBlocksPerLevel, a.AttentionResolutions, a.Dropout, a.GroupNormGroups, a.TimeEmbeddingWidth) is { } v)
             return v;
+        if (Violation.Between("ClassCount", a.ClassCount, 0, MaxClasses) is { } classes) return classes;
         int factor = 1 << (a.Levels - 1);
         if (a.ImageHeight % factor != 0 || a.ImageWidth % factor != 0)
             return new("ChannelMultipliers", $"has {a.Levels} levels",
