@@ -43,6 +43,15 @@ internal static class CheckpointTestKit
         return stream.ToArray();
     }
 
+    /// <summary>Asserts that two model zips hold the same weights, EMA weights and loss history, byte for byte.</summary>
+    public static void AssertSameTraining(byte[] straight, byte[] resumed)
+    {
+        var a = Entries(straight);
+        var b = Entries(resumed);
+        foreach (var entry in new[] { "TransformerChain/UNet.dat", "TransformerChain/Ema.dat", "TransformerChain/LossHistory.bin" })
+            CollectionAssert.AreEqual(a[entry], b[entry], $"{entry} differs between the straight run and the resumed one");
+    }
+
     /// <summary>The uncompressed bytes of every entry of a zip.</summary>
     public static Dictionary<string, byte[]> Entries(byte[] zip)
     {
