@@ -95,6 +95,9 @@ public sealed partial class DiffusionEstimator
             throw new Violation(nameof(o.ResumeFrom), $"is '{from}', which is a folder",
                 "it must name a checkpoint file (checkpoint-{step}.zip); to resume from the newest checkpoint of a folder, set CheckpointFolder and ResumeFromLatest",
                 Range: false).ForOption();
+        // A missing file would otherwise be found only after the data is read, which can take minutes.
+        if (o.ResumeFrom is string file && !File.Exists(file))
+            throw new FileNotFoundException($"Option 'ResumeFrom' is '{file}', which does not exist; it must name a checkpoint file (checkpoint-{{step}}.zip).", file);
     }
 
     private static void CheckMemory(Options o)

@@ -194,6 +194,25 @@ public class OptionValidationTests
     }
 
     [TestMethod]
+    public void ResumeFromAMissingFileIsRefusedBeforeTheDataIsRead()
+    {
+        using var temp = new TempFolder();
+        var ml = new MLContext(1);
+        var options = TinyData.Options(steps: 2);
+        options.ResumeFrom = temp.File("checkpoint-0000000100.zip");
+        bool read = false;
+        IEnumerable<TinyData.Row> Rows()
+        {
+            read = true;
+            foreach (var row in TinyData.Rows(4)) yield return row;
+        }
+        var e = Assert.ThrowsExactly<FileNotFoundException>(() => ml.Transforms.Diffusion(options).Fit(ml.Data.LoadFromEnumerable(Rows())));
+        StringAssert.Contains(e.Message, "Option 'ResumeFrom'");
+        StringAssert.Contains(e.Message, "does not exist");
+        Assert.IsFalse(read, "the data was read before the missing checkpoint was noticed");
+    }
+
+    [TestMethod]
     public void ResumeFromAFolderSaysItIsAFolder()
     {
         using var temp = new TempFolder();
