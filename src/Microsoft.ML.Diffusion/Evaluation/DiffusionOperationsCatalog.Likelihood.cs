@@ -9,6 +9,7 @@ public sealed partial class DiffusionOperationsCatalog
     /// The variational bound on the negative log-likelihood of <paramref name="images"/> under <paramref name="model"/>, in
     /// bits per dimension with its terms and standard error (Ho et al. 2020, Eq. 5; their Table 2 reports it for CIFAR-10).
     /// Score held-out images (e.g. the Fashion-MNIST test split) to compare models, or with other likelihood models.
+    /// A class-conditional model is scored as its unconditional half (the "no class" token), i.e. the bound on p(x).
     /// </summary>
     /// <param name="model">A trained diffusion model (its sampling network: EMA or raw weights as <see cref="DiffusionSamplerTransformer.SamplerOptions"/> says).</param>
     /// <param name="images">8-bit images of the model's size and channels.</param>
