@@ -6,7 +6,8 @@ namespace Microsoft.ML.Diffusion.Reparameterization;
 /// Antithetic pairs for a pathwise estimator with symmetric noise: each draw averages the pair (ε, −ε),
 /// ĝ(ε) = ½(∇_θ f(T_θ(ε)) + ∇_θ f(T_θ(−ε))), which is unbiased (−ε has the law of ε) and cancels every term of the
 /// gradient that is odd in ε. For f(z) = z³, z = μ + σε, ∂/∂μ: 3(μ + σε)² becomes 3(μ² + σ²ε²), and one pair has
-/// σ²/(2μ² + σ²) times the variance of one plain draw (2σ²/(2μ² + σ²) per evaluation of f).
+/// σ²/(2μ² + σ²) times the variance of one plain draw; per evaluation of f the ratio is 2σ²/(2μ² + σ²), a gain only
+/// when σ² &lt; 2μ².
 /// </summary>
 public sealed class AntitheticEstimator : GradientEstimator
 {

@@ -26,13 +26,13 @@ public sealed class CholeskyGaussianEstimator : PathwiseEstimator
     public override Tensor Noise(int draws, Generator? generator = null) =>
         LocationScaleFamily.Normal.StandardNoise([draws, Parameters[0].shape[0]], NoiseTarget.DType, NoiseTarget.Device, generator);
 
-    /// <summary>z = μ + tril(L) ε.</summary>
+    /// <summary>z = μ + tril(L) ε, by batched products (bmm throws on bad shapes; TorchSharp's matmul aborts the process).</summary>
     /// <param name="theta">(μ [N, d], L [N, d, d]).</param>
     /// <param name="epsilon">ε, [N, d].</param>
     public override Tensor Transform(IReadOnlyList<Tensor> theta, Tensor epsilon)
     {
         ArgumentNullException.ThrowIfNull(theta);
         using var scope = NewDisposeScope();
-        return (theta[0] + theta[1].tril().matmul(epsilon.unsqueeze(-1)).squeeze(-1)).MoveToOuterDisposeScope();
+        return (theta[0] + theta[1].tril().bmm(epsilon.unsqueeze(-1)).squeeze(-1)).MoveToOuterDisposeScope();
     }
 }

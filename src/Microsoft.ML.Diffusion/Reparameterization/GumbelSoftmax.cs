@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Diffusion.Reparameterization;
@@ -6,8 +5,9 @@ namespace Microsoft.ML.Diffusion.Reparameterization;
 /// <summary>
 /// The Gumbel-softmax (Concrete) relaxation of a categorical draw: y_k = exp((ℓ_k + g_k)/τ) / Σ_j exp((ℓ_j + g_j)/τ)
 /// with g_k ∼ Gumbel(0, 1), a point of the simplex that tends to the one-hot Gumbel-max draw onehot(argmax_k(ℓ_k + g_k))
-/// ∼ Categorical(softmax(ℓ)) as the temperature τ → 0. TorchSharp 0.107 has the distribution
-/// (<c>RelaxedOneHotCategorical</c>, used here) but no <c>nn.functional.gumbel_softmax</c>; this is it.
+/// ∼ Categorical(softmax(ℓ)) as the temperature τ → 0. TorchSharp 0.107 has no <c>nn.functional.gumbel_softmax</c>, and its
+/// <c>RelaxedOneHotCategorical.rsample</c> adds one Gumbel per row instead of one per category (so a draw is just
+/// softmax(ℓ/τ)) and ignores the generator; the Gumbel noise here comes from <c>torch.distributions.Gumbel</c>.
 /// </summary>
 public static class GumbelSoftmax
 {
@@ -25,8 +25,8 @@ public static class GumbelSoftmax
         if (!(temperature > 0) || double.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be a finite number > 0.");
         using var scope = NewDisposeScope();
-        using var relaxed = distributions.RelaxedOneHotCategorical(tensor(temperature, logits.dtype, logits.device), probs: null, logits: logits, generator: generator);
-        var y = relaxed.rsample();
+        var g = LocationScaleFamily.Gumbel.StandardNoise(logits.shape, logits.dtype, logits.device, generator);
+        var y = softmax((logits + g) / temperature, -1);
         return (hard ? StraightThrough(y) : y).MoveToOuterDisposeScope();
     }
 

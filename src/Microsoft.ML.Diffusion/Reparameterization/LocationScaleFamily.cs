@@ -5,8 +5,10 @@ namespace Microsoft.ML.Diffusion.Reparameterization;
 
 /// <summary>
 /// A location–scale family: z = a + b·ε with ε drawn from one fixed standard distribution, so a and b only move and
-/// stretch it. The standard draws come from <c>torch.distributions</c> where TorchSharp has the distribution; the logistic
-/// (inverse CDF of a uniform) and Student-t (a normal over √(χ²_ν/ν)) are built from ones it has.
+/// stretch it. The standard draws come from <c>torch.distributions</c> where TorchSharp has the distribution and its sampler
+/// honours the generator. TorchSharp 0.107 has no logistic or Student-t, and its Laplace sampler ignores the generator, so
+/// those three are built here: the logistic by the inverse CDF of a uniform, the Laplace as the difference of two Exp(1),
+/// the Student-t as a normal over √(χ²_ν/ν).
 /// </summary>
 /// <remarks>
 /// Student-t's degrees of freedom ν is a shape parameter, not a location or scale: it is fixed here and gets no gradient.
@@ -30,27 +32,32 @@ public sealed class LocationScaleFamily
 
     /// <summary>ε ∼ 𝒩(0, 1): z = μ + σε is 𝒩(μ, σ²).</summary>
     public static LocationScaleFamily Normal { get; } = new("normal", true,
-        (shape, dtype, device, g) => Draw(distributions.Normal(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape));
+        (shape, dtype, device, g) => Draw(distributions.Normal(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape, g));
 
-    /// <summary>ε ∼ Laplace(0, 1), density ½e^{−|ε|} (mean 0, variance 2).</summary>
-    public static LocationScaleFamily Laplace { get; } = new("Laplace", true,
-        (shape, dtype, device, g) => Draw(distributions.Laplace(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape));
+    /// <summary>ε ∼ Laplace(0, 1), density ½e^{−|ε|} (mean 0, variance 2), drawn as E₁ − E₂ with independent Eᵢ ∼ Exp(1).</summary>
+    public static LocationScaleFamily Laplace { get; } = new("Laplace", true, (shape, dtype, device, g) =>
+    {
+        using var scope = NewDisposeScope();
+        var e1 = Draw(distributions.Exponential(Scalar(1, dtype, device), g), shape, g);
+        var e2 = Draw(distributions.Exponential(Scalar(1, dtype, device), g), shape, g);
+        return (e1 - e2).MoveToOuterDisposeScope();
+    });
 
     /// <summary>ε ∼ Cauchy(0, 1), density 1/(π(1 + ε²)): no mean, E[cos(tε)] = e^{−|t|}.</summary>
     public static LocationScaleFamily Cauchy { get; } = new("Cauchy", true,
-        (shape, dtype, device, g) => Draw(distributions.Cauchy(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape));
+        (shape, dtype, device, g) => Draw(distributions.Cauchy(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape, g));
 
     /// <summary>ε ∼ Gumbel(0, 1), CDF exp(−e^{−ε}) (mean γ ≈ 0.5772, variance π²/6); not symmetric.</summary>
     public static LocationScaleFamily Gumbel { get; } = new("Gumbel", false,
-        (shape, dtype, device, g) => Draw(distributions.Gumbel(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape));
+        (shape, dtype, device, g) => Draw(distributions.Gumbel(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape, g));
 
     /// <summary>ε ∼ Uniform(−1, 1) (variance 1/3).</summary>
     public static LocationScaleFamily Uniform { get; } = new("uniform", true,
-        (shape, dtype, device, g) => Draw(distributions.Uniform(Scalar(-1, dtype, device), Scalar(1, dtype, device), g), shape));
+        (shape, dtype, device, g) => Draw(distributions.Uniform(Scalar(-1, dtype, device), Scalar(1, dtype, device), g), shape, g));
 
     /// <summary>ε ∼ Exponential(1) (mean 1, variance 1); not symmetric.</summary>
     public static LocationScaleFamily Exponential { get; } = new("exponential", false,
-        (shape, dtype, device, g) => Draw(distributions.Exponential(Scalar(1, dtype, device), g), shape));
+        (shape, dtype, device, g) => Draw(distributions.Exponential(Scalar(1, dtype, device), g), shape, g));
 
     /// <summary>
     /// ε ∼ Logistic(0, 1), CDF 1/(1 + e^{−ε}) (variance π²/3), drawn as ε = log u − log(1 − u) with u ∼ Uniform(0, 1).
@@ -59,7 +66,7 @@ public sealed class LocationScaleFamily
     {
         using var scope = NewDisposeScope();
         // u = 0 would give −∞; the smallest normal number keeps ε finite (u < 1 always, so log1p(−u) is finite).
-        var u = Draw(distributions.Uniform(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape).clamp_min(finfo(dtype).tiny);
+        var u = Draw(distributions.Uniform(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape, g).clamp_min(finfo(dtype).tiny);
         return (u.log() - (-u).log1p()).MoveToOuterDisposeScope();
     });
 
@@ -76,8 +83,8 @@ public sealed class LocationScaleFamily
         return new($"Student-t (ν = {nu:G4})", true, (shape, dtype, device, g) =>
         {
             using var scope = NewDisposeScope();
-            var n = Draw(distributions.Normal(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape);
-            var c = Draw(distributions.Chi2(Scalar(nu, dtype, device), g), shape);
+            var n = Draw(distributions.Normal(Scalar(0, dtype, device), Scalar(1, dtype, device), g), shape, g);
+            var c = Draw(distributions.Chi2(Scalar(nu, dtype, device), g), shape, g);
             return (n / (c / nu).sqrt()).MoveToOuterDisposeScope();
         });
     }
@@ -101,8 +108,13 @@ public sealed class LocationScaleFamily
 
     private static Tensor Scalar(double value, ScalarType dtype, Device device) => tensor(value, dtype, device);
 
-    private static Tensor Draw(distributions.Distribution distribution, long[] shape)
+    private static Tensor Draw(distributions.Distribution distribution, long[] shape, Generator? generator)
     {
-        using (distribution) return distribution.sample(shape);
+        var sample = distribution.sample(shape);
+        // Disposing a TorchSharp 0.107 distribution disposes the generator it was given, after which draws silently come
+        // from the global one: a distribution holding the caller's generator is left to the dispose scope (its tensors)
+        // and the garbage collector.
+        if (generator is null) distribution.Dispose();
+        return sample;
     }
 }

@@ -37,7 +37,7 @@ public sealed class LowRankGaussianEstimator : PathwiseEstimator
     public override Tensor Noise(int draws, Generator? generator = null) =>
         LocationScaleFamily.Normal.StandardNoise([draws, Dimension + Rank], NoiseTarget.DType, NoiseTarget.Device, generator);
 
-    /// <summary>z = μ + √D ⊙ ε₁ + Uε₂.</summary>
+    /// <summary>z = μ + √D ⊙ ε₁ + Uε₂ (bmm: TorchSharp's matmul aborts the process on bad shapes).</summary>
     /// <param name="theta">(μ [N, d], D [N, d], U [N, d, r]).</param>
     /// <param name="epsilon">(ε₁, ε₂), [N, d + r].</param>
     public override Tensor Transform(IReadOnlyList<Tensor> theta, Tensor epsilon)
@@ -47,7 +47,7 @@ public sealed class LowRankGaussianEstimator : PathwiseEstimator
         using var scope = NewDisposeScope();
         var epsilon1 = epsilon[.., ..(int)Dimension];
         var epsilon2 = epsilon[.., (int)Dimension..];
-        var z = theta[0] + theta[1].sqrt() * epsilon1 + theta[2].matmul(epsilon2.unsqueeze(-1)).squeeze(-1);
+        var z = theta[0] + theta[1].sqrt() * epsilon1 + theta[2].bmm(epsilon2.unsqueeze(-1)).squeeze(-1);
         return z.MoveToOuterDisposeScope();
     }
 }

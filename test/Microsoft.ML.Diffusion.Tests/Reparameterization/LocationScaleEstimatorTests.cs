@@ -86,6 +86,30 @@ public class LocationScaleEstimatorTests
     }
 
     [TestMethod]
+    [DataRow("normal")]
+    [DataRow("Laplace")]
+    [DataRow("logistic")]
+    [DataRow("Student-t 10")]
+    [DataRow("Gumbel")]
+    [DataRow("uniform")]
+    [DataRow("exponential")]
+    public void NoiseFollowsTheGenerator(string familyName)
+    {
+        // Every family's draws come from the generator passed in (not the global one): equal seeds, equal draws.
+        using var scope = NewDisposeScope();
+        Tensor Draw(ulong seed)
+        {
+            using var generator = new Generator(seed);
+            return Family(familyName).StandardNoise([1000], ScalarType.Float64, CPU, generator);
+        }
+        manual_seed(1);
+        var first = Draw(15);
+        manual_seed(2);
+        Assert.IsTrue(first.eq(Draw(15)).all().item<bool>(), "same seed");
+        Assert.IsFalse(first.eq(Draw(16)).all().item<bool>(), "another seed");
+    }
+
+    [TestMethod]
     public void StudentTRefusesANonPositiveDegreesOfFreedom()
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => LocationScaleFamily.StudentT(0));
