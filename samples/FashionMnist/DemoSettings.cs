@@ -12,8 +12,11 @@ internal sealed record DemoSettings
     public const string DpmSolver = "dpm-solver++";
     public static readonly string[] Samplers = [Ddim, DpmSolver];
 
-    /// <summary>The classifier-free guidance scale of conditional models unless --guidance says otherwise (docs/quality.md).</summary>
-    public const double DefaultGuidance = 2;
+    /// <summary>
+    /// The classifier-free guidance scale of conditional models unless --guidance says otherwise: the lowest FD of the
+    /// scales measured on the 10-minute model (docs/quality.md, "Class-conditional models and guidance").
+    /// </summary>
+    public const double DefaultGuidance = 1.5;
 
     /// <summary>The key column of class names that conditional training reads (its KeyValues are saved with the model).</summary>
     public const string ClassColumn = "Class";
