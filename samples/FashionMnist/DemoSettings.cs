@@ -8,6 +8,18 @@ internal sealed record DemoSettings
     public const string DefaultPreset = "default";
     public const string BenchmarkPreset = "fmnist-s";
     public static readonly string[] Presets = [DefaultPreset, BenchmarkPreset];
+    public const string Ddim = "ddim";
+    public const string DpmSolver = "dpm-solver++";
+    public static readonly string[] Samplers = [Ddim, DpmSolver];
+
+    /// <summary>
+    /// The classifier-free guidance scale of conditional models unless --guidance says otherwise: the lowest FD of the
+    /// scales measured on the 10-minute model (docs/quality.md, "Class-conditional models and guidance").
+    /// </summary>
+    public const double DefaultGuidance = 1.5;
+
+    /// <summary>The key column of class names that conditional training reads (its KeyValues are saved with the model).</summary>
+    public const string ClassColumn = "Class";
 
     public double Minutes { get; init; } = 10;
     public int? MaxSteps { get; init; }
@@ -29,6 +41,13 @@ internal sealed record DemoSettings
     public bool Resume { get; init; }
     public string CheckpointFolder => Path.Combine(Output, "checkpoints");
     public bool Plain { get; init; }
+    public bool Conditional { get; init; }
+    public double Guidance { get; init; } = DefaultGuidance;
+    public string Sampler { get; init; } = Ddim;
+
+    /// <summary>"DDIM-50" or "DPM-Solver++-20", with the guidance scale for a conditional model.</summary>
+    public string SamplerName(bool conditional) =>
+        (Sampler == DpmSolver ? "DPM-Solver++" : "DDIM") + $"-{SamplingSteps}" + (conditional ? $", guidance {Guidance:0.##}" : string.Empty);
 
     public string ModelPath => Path.Combine(Output, "model.zip");
     public string GridPath => Path.Combine(Output, "samples.png");
@@ -47,16 +66,28 @@ internal sealed record DemoSettings
         o.MaxSteps = MaxSteps;
         o.Seed = Seed;
         o.SeedColumnName = SeedRow.ColumnName;
-        o.Sampler = SamplerOptions(o.Sampler);
+        o.Sampler = SamplerOptions(o.Sampler, Conditional);
+        if (Conditional) o.LabelColumnName = ClassColumn;
         o.CheckpointFolder = CheckpointFolder;
         o.CheckpointEveryMinutes = 5;
         o.ResumeFromLatest = Resume;
         return o;
     }
 
-    /// <summary>DDIM with <see cref="SamplingSteps"/> steps from the EMA weights, deterministic (η = 0).</summary>
-    public DiffusionSamplerOptions SamplerOptions(DiffusionSamplerOptions current) =>
-        current with { Kind = SamplerKind.Ddim, Steps = SamplingSteps, Eta = 0, UseEma = true, Precision = Precision };
+    /// <summary>
+    /// DDIM (deterministic, η = 0) or DPM-Solver++(2M) with <see cref="SamplingSteps"/> steps from the EMA weights;
+    /// a conditional model is guided by <see cref="Guidance"/>, an unconditional one is not (1 is its identity).
+    /// </summary>
+    public DiffusionSamplerOptions SamplerOptions(DiffusionSamplerOptions current, bool conditional) =>
+        current with
+        {
+            Kind = Sampler == DpmSolver ? SamplerKind.DpmSolverPlusPlus : SamplerKind.Ddim,
+            Steps = SamplingSteps,
+            Eta = 0,
+            UseEma = true,
+            Precision = Precision,
+            GuidanceScale = conditional ? Guidance : 1,
+        };
 
     /// <summary>The architecture of the fmnist-s benchmark (bench/Diffusion.Benchmarks).</summary>
     private static DiffusionEstimator.Options BenchmarkOptions() => new()
@@ -80,4 +111,12 @@ internal sealed class SeedRow
     public const string ColumnName = "Seed";
 
     public int Seed { get; set; }
+}
+
+/// <summary>A generation request of a conditional model: a seed and a class 0…9 (the model reads integer classes).</summary>
+internal sealed class ClassSeedRow
+{
+    public int Seed { get; set; }
+
+    public int Class { get; set; }
 }

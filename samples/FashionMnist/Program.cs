@@ -2,6 +2,7 @@
 //   dotnet run --project samples/FashionMnist -c Release -- [options]
 // Trains a DDPM through mlContext.Transforms.Diffusion(...) for a time budget, saves model.zip, generates
 // an 8×8 grid with DDIM-50 from the EMA weights and draws the loss curve. --help lists the options.
+// --conditional trains on the labels too and draws one labelled row per class, guided by --guidance.
 
 using System.CommandLine;
 using System.CommandLine.Parsing;
@@ -40,7 +41,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of training and of th
 var sampleOnly = new Option<string?>("--sample-only") { Description = "Skip training: load this model.zip and write samples.png (and loss.svg from its history)." };
 var samples = new Option<int>("--samples") { Description = "Images to generate into the grid (8 per row).", DefaultValueFactory = _ => 64 };
 samples.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
-var samplingSteps = new Option<int>("--sampling-steps") { Description = "DDIM steps per image.", DefaultValueFactory = _ => 50 };
+var samplingSteps = new Option<int>("--sampling-steps") { Description = "Sampler steps (network calls) per image.", DefaultValueFactory = _ => 50 };
 samplingSteps.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
 var fdSamples = new Option<int>("--fd-samples") { Description = "Images generated to measure the Fréchet distance against the test split (0 skips it).", DefaultValueFactory = _ => 1000 };
 fdSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--fd-samples must be 0 (skip) or at least 2."); });
@@ -50,19 +51,31 @@ var bpdTimesteps = new Option<int>("--bpd-timesteps") { Description = "Timesteps
 bpdTimesteps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bpd-timesteps must be 0 (every timestep) or positive."); });
 var precision = new Option<SamplingPrecision>("--precision") { Description = "The network's number format while sampling: Float32, or BFloat16 (faster on CPUs with AVX512-BF16).", DefaultValueFactory = _ => SamplingPrecision.Float32 };
 var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in <output>/checkpoints (written every 5 minutes and when training stops); starts afresh when there is none. --minutes is the total budget across resumes." };
+var conditional = new Option<bool>("--conditional") { Description = "Train on the class labels too (class-conditional, with 10 % of labels dropped for guidance) and draw one labelled grid row per class." };
+var guidance = new Option<double>("--guidance") { Description = $"Classifier-free guidance scale of a conditional model (1 = none; docs/quality.md compares scales).", DefaultValueFactory = _ => DemoSettings.DefaultGuidance };
+guidance.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0 and <= 100)) r.AddError($"--guidance must be in [0, 100]; got {r.GetValueOrDefault<double>()}."); });
+var sampler = new Option<string>("--sampler") { Description = "Sampler: 'ddim' (deterministic DDIM) or 'dpm-solver++' (DPM-Solver++(2M), good at 10–20 steps).", DefaultValueFactory = _ => DemoSettings.Ddim };
+sampler.AcceptOnlyFromAmong(DemoSettings.Samplers);
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
 {
     minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, precision, resume, plain,
+    conditional, guidance, sampler,
 };
-Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume];
+Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume, conditional];
 root.Validators.Add(r =>
 {
     if (r.GetResult(sampleOnly) is null) return;
     var given = trainingOnly.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
     if (given.Count > 0)
         r.AddError($"--sample-only samples from a saved model; {string.Join(", ", given)} {(given.Count == 1 ? "applies" : "apply")} only to training.");
+});
+root.Validators.Add(r =>
+{
+    // A saved model knows whether it is conditional; a model about to be trained is conditional only with --conditional.
+    if (r.GetResult(sampleOnly) is null && r.GetResult(guidance) is { Implicit: false } && r.GetResult(conditional) is not { Implicit: false })
+        r.AddError("--guidance applies only to class-conditional models; add --conditional (or pass --sample-only with a conditional model).");
 });
 
 root.SetAction(parsed => new DemoRun(new DemoSettings
@@ -86,6 +99,9 @@ root.SetAction(parsed => new DemoRun(new DemoSettings
     Resume = parsed.GetValue(resume),
     SamplingSteps = parsed.GetValue(samplingSteps),
     Plain = parsed.GetValue(plain),
+    Conditional = parsed.GetValue(conditional),
+    Guidance = parsed.GetValue(guidance),
+    Sampler = parsed.GetValue(sampler)!,
 }).Run());
 
 return root.Parse(args).Invoke();

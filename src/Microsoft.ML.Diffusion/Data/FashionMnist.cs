@@ -39,6 +39,10 @@ public static class FashionMnist
     /// <summary>The side of an image in pixels.</summary>
     public const int ImageSize = 28;
 
+    /// <summary>The names of labels 0…9, as the dataset's authors give them.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
     /// <summary>Loads a split into memory and returns it as a view with <paramref name="labelColumnName"/> and <paramref name="imageColumnName"/>.</summary>
     /// <param name="mlContext">The context (reserved for logging; the data itself does not depend on it).</param>
     /// <param name="split">Train (60,000 rows) or Test (10,000 rows).</param>

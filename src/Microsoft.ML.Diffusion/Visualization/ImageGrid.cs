@@ -30,7 +30,7 @@ public static class ImageGrid
         var read = (maxImages is int max ? images.Take(max) : images).ToList();
         try
         {
-            return Tile(read, columns, padding, paddingGray, $"column '{imageColumnName}'", "row");
+            return ToImage(Tile(read, columns, padding, paddingGray, $"column '{imageColumnName}'", "row"));
         }
         finally
         {
@@ -53,7 +53,52 @@ public static class ImageGrid
         var list = (maxImages is int max ? images.Take(max) : images).ToList();
         for (int i = 0; i < list.Count; i++)
             if (list[i] is null) throw new ArgumentException($"Image {i} is null; every entry needs an image for a grid.", nameof(images));
-        return Tile(list, columns, padding, paddingGray, "the image list", "image");
+        return ToImage(Tile(list, columns, padding, paddingGray, "the image list", "image"));
+    }
+
+    /// <summary>
+    /// Tiles <paramref name="images"/> in order, <paramref name="columns"/> a row, and writes each row's label to its left
+    /// in a built-in 5×7 pixel font (letters, digits, space and <c>- / . : =</c>), e.g. one row per class.
+    /// </summary>
+    /// <param name="images">Images of one size, at least 7 pixels high.</param>
+    /// <param name="rowLabels">One label per grid row: as many as the images fill rows of <paramref name="columns"/>.</param>
+    /// <param name="columns">Tiles per grid row.</param>
+    /// <param name="padding">Pixels between tiles, around the border and between the labels and the tiles.</param>
+    /// <param name="paddingGray">The gray level (0…255) of the padding, the label margin and empty tiles.</param>
+    /// <param name="labelGray">The gray level (0…255) of the label text.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// There are no images, one is null, they differ in size or are too low for the font, the label count does not
+    /// match the rows, or a label has a character the font lacks.
+    /// </exception>
+    public static MLImage CreateLabeled(IEnumerable<MLImage> images, IReadOnlyList<string> rowLabels, int columns = 8, int padding = 2,
+        byte paddingGray = 255, byte labelGray = 0)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(rowLabels);
+        CheckLayout(columns, padding, null);
+        var list = images.ToList();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is null) throw new ArgumentException($"Image {i} is null; every entry needs an image for a grid.", nameof(images));
+        int rows = (list.Count + columns - 1) / columns;
+        if (rowLabels.Count != rows)
+            throw new ArgumentException($"There are {rowLabels.Count} row labels, but {list.Count} images in rows of {columns} make {rows} grid rows; pass one label per row.", nameof(rowLabels));
+        for (int r = 0; r < rows; r++)
+        {
+            var label = rowLabels[r] ?? throw new ArgumentException($"Row label {r} is null.", nameof(rowLabels));
+            int bad = label.ToList().FindIndex(c => !BitmapFont.Supports(c));
+            if (bad >= 0)
+                throw new ArgumentException($"Row label {r} ('{label}') has the character '{label[bad]}', which the built-in font lacks; it draws {string.Concat(BitmapFont.Characters)}.", nameof(rowLabels));
+        }
+        if (list.Count > 0 && list[0].Height < BitmapFont.Height)
+            throw new ArgumentException($"The images are {list[0].Height} pixels high; labels need tiles of at least {BitmapFont.Height}.", nameof(images));
+
+        int margin = rowLabels.Count == 0 ? 0 : rowLabels.Max(BitmapFont.Width) + padding;
+        var (pixels, width, _) = Tile(list, columns, padding, paddingGray, "the image list", "image", margin);
+        int tileHeight = list[0].Height;
+        for (int r = 0; r < rows; r++)
+            BitmapFont.Draw(pixels, width, padding, padding + r * (tileHeight + padding) + (tileHeight - BitmapFont.Height) / 2, rowLabels[r], labelGray);
+        return MLImage.CreateFromPixels(width, pixels.Length / 4 / width, MLPixelFormat.Bgra32, pixels);
     }
 
     private static void CheckLayout(int columns, int padding, int? maxImages)
@@ -63,7 +108,11 @@ public static class ImageGrid
         if (maxImages is < 1) throw new ArgumentOutOfRangeException(nameof(maxImages), maxImages, "maxImages must be at least 1 (or null for all).");
     }
 
-    private static MLImage Tile(List<MLImage> images, int columns, int padding, byte paddingGray, string source, string item)
+    private static MLImage ToImage((byte[] Pixels, int Width, int Height) grid) =>
+        MLImage.CreateFromPixels(grid.Width, grid.Height, MLPixelFormat.Bgra32, grid.Pixels);
+
+    // BGRA pixels of the grid; leftMargin extra columns of padding gray on the left (for labels).
+    private static (byte[] Pixels, int Width, int Height) Tile(List<MLImage> images, int columns, int padding, byte paddingGray, string source, string item, int leftMargin = 0)
     {
         if (images.Count == 0) throw new ArgumentException($"{Capitalize(source)} has no images; a grid needs at least one.");
         int tileWidth = images[0].Width, tileHeight = images[0].Height;
@@ -76,7 +125,7 @@ public static class ImageGrid
         }
         int gridColumns = Math.Min(columns, images.Count);
         int gridRows = (images.Count + gridColumns - 1) / gridColumns;
-        long width = (long)gridColumns * tileWidth + (gridColumns + 1L) * padding;
+        long width = leftMargin + (long)gridColumns * tileWidth + (gridColumns + 1L) * padding;
         long height = (long)gridRows * tileHeight + (gridRows + 1L) * padding;
         if (width * height > int.MaxValue / 4)
             throw new ArgumentException($"A grid of {gridColumns}×{gridRows} tiles of {tileWidth}×{tileHeight} would be {width}×{height} pixels, too large for one image; pass a smaller maxImages.");
@@ -92,7 +141,7 @@ public static class ImageGrid
             var image = images[k];
             var src = image.Pixels;
             bool rgba = image.PixelFormat == MLPixelFormat.Rgba32;
-            long left = padding + (long)(k % gridColumns) * (tileWidth + padding);
+            long left = leftMargin + padding + (long)(k % gridColumns) * (tileWidth + padding);
             long top = padding + (long)(k / gridColumns) * (tileHeight + padding);
             for (int y = 0; y < tileHeight; y++)
             {
@@ -112,7 +161,7 @@ public static class ImageGrid
                 }
             }
         }
-        return MLImage.CreateFromPixels((int)width, (int)height, MLPixelFormat.Bgra32, pixels);
+        return (pixels, (int)width, (int)height);
     }
 
     private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s[1..];
