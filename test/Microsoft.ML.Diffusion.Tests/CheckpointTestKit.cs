@@ -34,6 +34,17 @@ internal static class CheckpointTestKit
         return ml.Transforms.Diffusion(options).Fit(ml.Data.LoadFromEnumerable(TinyData.Rows(rows).ToList()));
     }
 
+    private static byte[]? s_tinyModelZip;
+
+    /// <summary>The model zip of a tiny model trained 2 steps, made once per test run; callers must not change the array.</summary>
+    public static byte[] TinyModelZip()
+    {
+        if (s_tinyModelZip is null)
+            using (var model = Fit(TinyData.Options(steps: 2)))
+                s_tinyModelZip = ModelZip(model);
+        return s_tinyModelZip;
+    }
+
     /// <summary>The model zip of a trained transformer.</summary>
     public static byte[] ModelZip(DiffusionSamplerTransformer model)
     {

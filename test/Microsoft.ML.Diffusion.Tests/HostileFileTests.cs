@@ -6,16 +6,9 @@ namespace Microsoft.ML.Diffusion.Tests;
 [TestClass]
 public class HostileFileTests
 {
-    private static byte[]? s_model;
     private static byte[]? s_checkpoint;
 
-    private static byte[] ModelZip()
-    {
-        if (s_model is null)
-            using (var model = CheckpointTestKit.Fit(TinyData.Options(steps: 2)))
-                s_model = CheckpointTestKit.ModelZip(model);
-        return s_model;
-    }
+    private static byte[] ModelZip() => CheckpointTestKit.TinyModelZip();
 
     private static byte[] Checkpoint() => s_checkpoint ??= CheckpointTestKit.TinyCheckpoint(3);
 

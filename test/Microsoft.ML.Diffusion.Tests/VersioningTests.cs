@@ -10,15 +10,8 @@ namespace Microsoft.ML.Diffusion.Tests;
 public class VersioningTests
 {
     private const string ModelFolder = "TransformerChain/";
-    private static byte[]? s_model;
 
-    private static byte[] ModelZip()
-    {
-        if (s_model is null)
-            using (var model = CheckpointTestKit.Fit(TinyData.Options(steps: 2)))
-                s_model = CheckpointTestKit.ModelZip(model);
-        return s_model;
-    }
+    private static byte[] ModelZip() => CheckpointTestKit.TinyModelZip();
 
     /// <summary>VersionPrefix of Directory.Build.props: the one place the version is written.</summary>
     private static string RepositoryVersion()
