@@ -49,7 +49,7 @@ public sealed partial class DiffusionOperationsCatalog
         double mean = perImage.Average();
         double standardError = Math.Sqrt(perImage.Sum(b => (b - mean) * (b - mean)) / (count - 1) / count);
         double prior = terms.Prior.Average() * toBits;
-        bool offGrid = !read.FromImages && read.Pixels.AsSpan(0, count * dimensions).ToArray().Any(p => Math.Abs((p + 1) * 127.5 - Math.Round((p + 1) * 127.5)) > 1e-3);
+        bool offGrid = !read.FromImages && read.Pixels.Take(count * dimensions).Any(p => Math.Abs((p + 1) * 127.5 - Math.Round((p + 1) * 127.5)) > 1e-3);
         var warnings = VariationalBound.Warnings(model.Schedule, prior, offGrid);
         if (warnings.Count > 0)
         {
