@@ -37,6 +37,11 @@ public static class Program
             {
                 case "--json" when k + 1 < args.Length: options.JsonPath = args[++k]; break;
                 case "--soak": options.Soak = true; break;
+                case "--soak-minutes" when k + 1 < args.Length && double.TryParse(args[k + 1], System.Globalization.CultureInfo.InvariantCulture, out var m) && m >= 2.5:
+                    options.Soak = true;
+                    options.SoakSamplingMinutes = m;
+                    k++;
+                    break;
                 case "--reference": selected.Add("reference"); break;
                 case "--quick": options.Quick = true; break;
                 case "-h" or "--help": PrintUsage(); return 0;
@@ -78,7 +83,7 @@ public static class Program
 
     private static void PrintUsage()
     {
-        Console.WriteLine("usage: Diffusion.Benchmarks [benchmark ...] [--json PATH] [--soak] [--reference] [--quick]");
+        Console.WriteLine("usage: Diffusion.Benchmarks [benchmark ...] [--json PATH] [--soak] [--soak-minutes N] [--reference] [--quick]");
         foreach (var b in s_benchmarks) Console.WriteLine($"  {b.Name,-10} {b.Description}");
     }
 }
@@ -91,6 +96,9 @@ public sealed class BenchOptions
 
     /// <summary>Run the long memory soak where a benchmark has one.</summary>
     public bool Soak { get; set; }
+
+    /// <summary>The sampling phase of the soak in minutes (<c>--soak-minutes</c>, at least 2.5; null: 10, or 2.5 with --quick).</summary>
+    public double? SoakSamplingMinutes { get; set; }
 
     /// <summary>Fewer repetitions (smoke runs).</summary>
     public bool Quick { get; set; }

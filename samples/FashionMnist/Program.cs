@@ -56,12 +56,13 @@ var guidance = new Option<double>("--guidance") { Description = $"Classifier-fre
 guidance.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0 and <= 100)) r.AddError($"--guidance must be in [0, 100]; got {r.GetValueOrDefault<double>()}."); });
 var sampler = new Option<string>("--sampler") { Description = "Sampler: 'ddim' (deterministic DDIM) or 'dpm-solver++' (DPM-Solver++(2M), good at 10–20 steps).", DefaultValueFactory = _ => DemoSettings.Ddim };
 sampler.AcceptOnlyFromAmong(DemoSettings.Samplers);
+var vae = new Option<bool>("--vae") { Description = "Train a variational autoencoder instead (same budget and data) and write vae-model.zip, vae-samples.png and vae-reconstructions.png with its FD and bits/dim." };
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
 {
     minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, precision, resume, plain,
-    conditional, guidance, sampler,
+    conditional, guidance, sampler, vae,
 };
 Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume, conditional];
 root.Validators.Add(r =>
@@ -78,7 +79,19 @@ root.Validators.Add(r =>
         r.AddError("--guidance applies only to class-conditional models; add --conditional (or pass --sample-only with a conditional model).");
 });
 
-root.SetAction(parsed => new DemoRun(new DemoSettings
+root.Validators.Add(r =>
+{
+    if (r.GetResult(vae) is not { Implicit: false }) return;
+    Option[] diffusionOnly = [sampleOnly, preset, conditional, guidance, sampler, samplingSteps, precision, resume, bpdTimesteps];
+    var given = diffusionOnly.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+    if (given.Count > 0) r.AddError($"--vae trains a VAE; {string.Join(", ", given)} {(given.Count == 1 ? "applies" : "apply")} only to the diffusion model.");
+});
+
+root.SetAction(parsed => parsed.GetValue(vae) ? new VaeDemoRun(Settings(parsed)).Run() : new DemoRun(Settings(parsed)).Run());
+
+return root.Parse(args).Invoke();
+
+DemoSettings Settings(ParseResult parsed) => new()
 {
     Minutes = parsed.GetValue(minutes),
     MaxSteps = parsed.GetValue(steps),
@@ -102,9 +115,8 @@ root.SetAction(parsed => new DemoRun(new DemoSettings
     Conditional = parsed.GetValue(conditional),
     Guidance = parsed.GetValue(guidance),
     Sampler = parsed.GetValue(sampler)!,
-}).Run());
-
-return root.Parse(args).Invoke();
+    Vae = parsed.GetValue(vae),
+};
 
 static void Positive<T>(OptionResult result, T? value) where T : struct, IComparable<T>
 {

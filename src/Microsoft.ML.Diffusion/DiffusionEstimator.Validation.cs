@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Microsoft.ML.Diffusion;
 
 public sealed partial class DiffusionEstimator
@@ -22,15 +20,10 @@ public sealed partial class DiffusionEstimator
             ?? Violation.Defined(nameof(o.PredictionTarget), o.PredictionTarget)
             ?? Violation.Defined(nameof(o.LossWeighting), o.LossWeighting)
             ?? Violation.Finite(nameof(o.MinSnrGamma), o.MinSnrGamma, g => g > 0, "> 0")
-            ?? Optimisation(o)
-            ?? Stopping(o)
-            ?? Violation.AtLeast(nameof(o.LogEveryNSteps), o.LogEveryNSteps, 0, " (0 writes no progress lines)")
-            ?? DeviceForm(o.Device);
+            ?? Optimisation(o);
         if (violation is not null) throw violation.ForOption();
-        if (o.MaxSteps is null && o.MaxEpochs is null && o.TrainingTime is null)
-            throw new ArgumentException("Set at least one of MaxSteps, MaxEpochs and TrainingTime, or training would never stop.", nameof(o.MaxEpochs));
+        TrainingRunValidation.Validate(TrainingRunSettings.From(o), o.Device);
         o.Sampler.Validate(o.Timesteps);
-        ValidateCheckpointOptions(o);
     }
 
     private static Violation? Labels(Options o)
@@ -63,41 +56,11 @@ public sealed partial class DiffusionEstimator
         ?? Violation.AtLeast(nameof(o.BatchSize), o.BatchSize, 1)
         ?? Violation.Finite(nameof(o.EmaDecay), o.EmaDecay, d => d is >= 0 and < 1, "in [0, 1)");
 
-    // A limit that is reached before the first step would return an untrained model.
-    private static Violation? Stopping(Options o) =>
-        (o.MaxSteps is int steps ? Violation.AtLeast(nameof(o.MaxSteps), steps, 1, " (or null for no step limit)") : null)
-        ?? (o.MaxEpochs is int epochs ? Violation.AtLeast(nameof(o.MaxEpochs), epochs, 1, " (or null for no epoch limit)") : null)
-        ?? (o.TrainingTime is TimeSpan time && time <= TimeSpan.Zero
-            ? new Violation(nameof(o.TrainingTime), $"is {time}", "it must be positive, or null for no time limit")
-            : null);
-
-    private static Violation? DeviceForm(string? name)
-    {
-        const string rule = "it must be \"cpu\", \"cuda\" or \"cuda:N\" with N a device index, such as \"cuda:0\"";
-        if (name is null) return new(nameof(Options.Device), "is null", rule, Range: false);
-        try
-        {
-            _ = new torch.Device(name);
-            return null;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-            return new(nameof(Options.Device), $"is '{name}'", rule, Range: false);
-        }
-    }
-
     // What needs the file system or the machine, checked at the start of Fit, before the data is read.
     private static void CheckBeforeReading(Options o)
     {
         CheckMemory(o);
-        if (o.CheckpointFolder is string folder) CheckCheckpointFolder(folder);
-        if (o.ResumeFrom is string from && Directory.Exists(from))
-            throw new Violation(nameof(o.ResumeFrom), $"is '{from}', which is a folder",
-                "it must name a checkpoint file (checkpoint-{step}.zip); to resume from the newest checkpoint of a folder, set CheckpointFolder and ResumeFromLatest",
-                Range: false).ForOption();
-        // A missing file would otherwise be found only after the data is read, which can take minutes.
-        if (o.ResumeFrom is string file && !File.Exists(file))
-            throw new FileNotFoundException($"Option 'ResumeFrom' is '{file}', which does not exist; it must name a checkpoint file (checkpoint-{{step}}.zip).", file);
+        TrainingRunValidation.CheckBeforeReading(TrainingRunSettings.From(o));
     }
 
     private static void CheckMemory(Options o)
@@ -110,24 +73,6 @@ public sealed partial class DiffusionEstimator
                 $"it makes, with ChannelMultipliers [{string.Join(", ", o.ChannelMultipliers)}] and ResBlocksPerLevel {o.ResBlocksPerLevel}, a U-Net whose training " +
                 $"needs at least {bytes / (1L << 30):F1} GiB (weights, EMA, gradients and Adam's moments), more than the {available / (double)(1L << 30):F1} GiB " +
                 "this process can use").ForOption();
-    }
-
-    private static void CheckCheckpointFolder(string folder)
-    {
-        const string rule = "it must be a folder (created if missing) that this process can write";
-        if (File.Exists(folder)) throw new Violation(nameof(Options.CheckpointFolder), $"is '{folder}', which is a file", rule, Range: false).ForOption();
-        string probe = Path.Combine(folder, $"{AtomicFile.TemporaryPrefix}write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(folder);
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            var violation = new Violation(nameof(Options.CheckpointFolder), $"is '{folder}', which cannot be written ({e.Message})", rule);
-            throw new ArgumentException("Option " + violation.Text, violation.Name, e);
-        }
     }
 
     // Once the first image gives the size: the whole U-Net, and attention only at sizes its feature maps have.

@@ -32,7 +32,7 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = TrainingOptions;
-        CheckDevice(o.Device);
+        TrainingRunValidation.CheckDevice(o.Device);
         CheckBeforeReading(o);
         var images = TrainingImageReader.Read(input, o);
         var labels = o.LabelColumnName is null ? null : ClassLabels.Read(input, o);
@@ -72,15 +72,5 @@ public sealed partial class DiffusionEstimator : IEstimator<DiffusionSamplerTran
         if (o.OutputVectorColumnName is string v)
             columns[v] = new SchemaShape.Column(v, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
-    }
-
-    private static void CheckDevice(string name)
-    {
-        var device = new Device(name);
-        if (device.type == DeviceType.CPU) return;
-        if (device.type == DeviceType.CUDA && cuda.is_available()) return;
-        throw new NotSupportedException(
-            $"Device '{name}' is not available: the application runs a CPU-only libtorch (TorchSharp-cpu; torch.cuda.is_available() is false). " +
-            "A GPU machine needs the TorchSharp-cuda-linux (or TorchSharp-cuda-windows) package in place of TorchSharp-cpu; here, set Options.Device to \"cpu\".");
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
     /// <summary>The name the transformer's loader is registered under.</summary>
     public const string LoaderSignature = "DiffusionSampler";
 
-    private const int MaxLossHistory = 100_000_000;
+    private const string What = "diffusion model";
 
     // 1.1: settings JSON + .dat weights + loss history; 1.2: + PackageVersion.txt, entry digests; 1.3: + class labels.
     // 1.1 and 1.2 readers ignore the JSON fields 1.3 added, which is harmless for an unconditional model (ClassCount 0);
@@ -47,15 +47,10 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
         ObjectDisposedException.ThrowIf(_disposed, this);
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo(ClassCount > 0));
-        ctx.SaveTextStream(PackageVersionEntry, w => w.Write(PackageVersion.WrittenBy));
+        ctx.SaveTextStream(ModelZipEntries.PackageVersionEntry, w => w.Write(PackageVersion.WrittenBy));
         var unet = EntryDigests.Serialize(s => StateDictEntry.Write(s, _model));
         var ema = EntryDigests.Serialize(s => StateDictEntry.Write(s, _ema));
-        var losses = EntryDigests.Serialize(s =>
-        {
-            using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
-            w.Write(LossHistory.Count);
-            foreach (var l in LossHistory) w.Write(l);
-        });
+        var losses = ModelZipEntries.Losses(LossHistory);
         var digests = new Dictionary<string, string> { ["UNet.dat"] = EntryDigests.Of(unet), ["Ema.dat"] = EntryDigests.Of(ema), ["LossHistory.bin"] = EntryDigests.Of(losses) };
         var saved = new SavedSettings(Architecture, Schedule.Kind, Schedule.Timesteps, Schedule.Betas[0], Schedule.Betas[^1],
             Settings with { Sampler = _sampler }, TrainedSteps, digests);
@@ -69,27 +64,24 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
     // nothing is allocated from a declared size before it is checked against the entry's real length.
     private static DiffusionSamplerTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        CheckFormat(ctx);
+        ModelZipEntries.CheckFormat(ctx, GetVersionInfo(), What);
         string settingsEntry = $"{ctx.Directory}/Settings.json";
-        SavedSettings? saved = null;
-        if (!ctx.TryLoadTextStream("Settings.json", r => saved = GuardedJson.Parse<SavedSettings>(ReadBounded(r, settingsEntry), settingsEntry)))
-            throw Missing(ctx, "Settings.json");
-        var s = saved!;
+        var s = ModelZipEntries.Settings<SavedSettings>(ctx, "Settings.json", What);
         CheckSettings(s, settingsEntry);
-        var weights = ReadWeights(ctx, "UNet.dat", s.EntrySha256, settingsEntry);
+        var weights = ModelZipEntries.ReadWeights(ctx, "UNet.dat", s.EntrySha256, settingsEntry, What);
         Dictionary<string, Tensor>? emaWeights = null;
         NoiseSchedule? schedule = null;
         UNetModel? model = null, ema = null;
         try
         {
-            emaWeights = ReadWeights(ctx, "Ema.dat", s.EntrySha256, settingsEntry);
+            emaWeights = ModelZipEntries.ReadWeights(ctx, "Ema.dat", s.EntrySha256, settingsEntry, What);
             ArchitectureBounds.Check(s.Architecture, StateDictEntry.Elements(weights), settingsEntry);
             schedule = CreateSchedule(s, settingsEntry);
             model = new UNetModel(s.Architecture);
             ema = new UNetModel(s.Architecture);
             StateDictEntry.Apply(weights, model, $"{ctx.Directory}/UNet.dat");
             StateDictEntry.Apply(emaWeights, ema, $"{ctx.Directory}/Ema.dat");
-            var losses = ReadLosses(ctx, s.EntrySha256, settingsEntry);
+            var losses = ModelZipEntries.ReadLosses(ctx, s.EntrySha256, settingsEntry, What);
             return new DiffusionSamplerTransformer(env, s.Settings, schedule, model, ema, losses, s.TrainedSteps);
         }
         catch
@@ -104,22 +96,6 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
             StateDictEntry.Dispose(weights);
             if (emaWeights is not null) StateDictEntry.Dispose(emaWeights);
         }
-    }
-
-    private const string PackageVersionEntry = "PackageVersion.txt";
-
-    // ML.NET's own check says only "Cannot read version ... data"; a model from a newer package says which package to install.
-    private static void CheckFormat(ModelLoadContext ctx)
-    {
-        var ours = GetVersionInfo();
-        if (ctx.Header.ModelSignature == ours.ModelSignature && ctx.Header.ModelVerReadable > ours.VerWrittenCur)
-        {
-            string? writtenBy = null;
-            ctx.TryLoadTextStream(PackageVersionEntry, r => writtenBy = ReadBounded(r, $"{ctx.Directory}/{PackageVersionEntry}").Trim());
-            throw PackageVersion.NewerFormat($"The diffusion model in '{ctx.Directory}'", PackageVersion.Format(ctx.Header.ModelVerWritten),
-                PackageVersion.Format(ours.VerWrittenCur), writtenBy);
-        }
-        ctx.CheckAtModel(ours);
     }
 
     private static void CheckSettings(SavedSettings s, string entry)
@@ -155,60 +131,6 @@ public sealed partial class DiffusionSamplerTransformer : ICanSaveModel
             throw new InvalidDataException($"Entry '{entry}' declares an invalid noise schedule: {e.Message}", e);
         }
     }
-
-    // The digest is checked after parsing, so that a forged entry is still refused by the parser's bounds, before allocating.
-    private static Dictionary<string, Tensor> ReadWeights(ModelLoadContext ctx, string name, IReadOnlyDictionary<string, string>? digests, string settingsEntry)
-    {
-        Dictionary<string, Tensor>? weights = null;
-        if (!ctx.TryLoadBinaryStream(name, r =>
-        {
-            weights = StateDictEntry.Read(r.BaseStream, $"{ctx.Directory}/{name}");
-            try
-            {
-                EntryDigests.Check(r.BaseStream, digests, name, $"{ctx.Directory}/{name}", settingsEntry);
-            }
-            catch
-            {
-                StateDictEntry.Dispose(weights);
-                throw;
-            }
-        }))
-            throw Missing(ctx, name);
-        return weights!;
-    }
-
-    private static List<float> ReadLosses(ModelLoadContext ctx, IReadOnlyDictionary<string, string>? digests, string settingsEntry)
-    {
-        var losses = new List<float>();
-        if (!ctx.TryLoadBinaryStream("LossHistory.bin", r =>
-        {
-            EntryDigests.Check(r.BaseStream, digests, "LossHistory.bin", $"{ctx.Directory}/LossHistory.bin", settingsEntry);
-            if (r.BaseStream.Length < 4)
-                throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' has {r.BaseStream.Length} bytes; it needs at least a 4-byte count.");
-            int n = r.ReadInt32();
-            if (n < 0 || n > MaxLossHistory || (long)n * 4 != r.BaseStream.Length - 4)
-                throw new InvalidDataException($"Entry '{ctx.Directory}/LossHistory.bin' declares {n} losses but holds {r.BaseStream.Length - 4} bytes of them.");
-            losses.Capacity = n;
-            for (int i = 0; i < n; i++) losses.Add(r.ReadSingle());
-        }))
-            throw Missing(ctx, "LossHistory.bin");
-        return losses;
-    }
-
-    // Settings are a few kilobytes; reading at most this much keeps a forged (or decompression-bomb) entry from filling memory.
-    private const int MaxSettingsChars = 1 << 20;
-
-    private static string ReadBounded(TextReader reader, string entry)
-    {
-        var buffer = new char[MaxSettingsChars + 1];
-        int read = reader.ReadBlock(buffer, 0, buffer.Length);
-        if (read > MaxSettingsChars)
-            throw new InvalidDataException($"Entry '{entry}' is longer than {MaxSettingsChars} characters; model settings are a few kilobytes.");
-        return new string(buffer, 0, read);
-    }
-
-    private static InvalidDataException Missing(ModelLoadContext ctx, string name) =>
-        new($"The diffusion model in '{ctx.Directory}' lacks its '{name}' entry (the model zip is incomplete).");
 
     private sealed record SavedSettings(UNetArchitecture Architecture, NoiseScheduleKind ScheduleKind, int Timesteps, double BetaStart, double BetaEnd,
         DiffusionModelSettings Settings, long TrainedSteps, IReadOnlyDictionary<string, string>? EntrySha256 = null);

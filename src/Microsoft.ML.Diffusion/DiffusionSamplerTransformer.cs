@@ -98,11 +98,11 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new GeneratedImageDataView(this, input, GetOutputSchema(input.Schema));
+        return new BatchedColumnsDataView(this, input, GetOutputSchema(input.Schema));
     }
 
     /// <summary>A mapper that generates the image of one row at a time.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new RowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchedColumnsMapper(this, inputSchema, GetOutputSchema(inputSchema));
 
     internal DataViewSchema.Column? SeedColumn(DataViewSchema schema) =>
         Settings.SeedColumnName is string name ? schema.GetColumnOrNull(name) : null;
@@ -127,7 +127,7 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
     {
         // The seed column is optional per view: training data rarely has one, generation requests do.
         if (Settings.SeedColumnName is not string name || schema.GetColumnOrNull(name) is not { } column) return;
-        if (column.Type != NumberDataViewType.Int32 && column.Type != NumberDataViewType.Int64 && column.Type != NumberDataViewType.UInt32)
+        if (!GeneratedColumns.IsSeedType(column.Type))
             throw new ArgumentOutOfRangeException(nameof(schema), $"Schema mismatch for seed column '{name}': expected Int32, Int64 or UInt32, got {column.Type}.");
     }
 
@@ -258,33 +258,9 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
-    internal MLImage ToImage(ReadOnlySpan<float> planar)
-    {
-        var a = Architecture;
-        int n = a.ImageHeight * a.ImageWidth;
-        var bgra = new byte[4 * n];
-        for (int i = 0; i < n; i++)
-        {
-            byte r = ToByte(planar[i]);
-            byte g = a.ImageChannels >= 3 ? ToByte(planar[n + i]) : r;
-            byte b = a.ImageChannels >= 3 ? ToByte(planar[2 * n + i]) : r;
-            bgra[4 * i] = b;
-            bgra[4 * i + 1] = g;
-            bgra[4 * i + 2] = r;
-            bgra[4 * i + 3] = 255;
-        }
-        return MLImage.CreateFromPixels(a.ImageWidth, a.ImageHeight, MLPixelFormat.Bgra32, bgra);
-    }
+    internal MLImage ToImage(ReadOnlySpan<float> planar) => GeneratedColumns.ToImage(planar, Architecture.ImageChannels, Architecture.ImageHeight, Architecture.ImageWidth);
 
-    // [−1, 1] → {0 … 255}, inverting training's p/127.5 − 1.
-    private static byte ToByte(float x) => (byte)Math.Clamp(MathF.Round((x + 1f) * 127.5f), 0f, 255f);
-
-    internal float[] ToOutputVector(ReadOnlySpan<float> planar)
-    {
-        var v = new float[planar.Length];
-        for (int i = 0; i < v.Length; i++) v[i] = planar[i] / Settings.OutputScale + Settings.OutputOffset;
-        return v;
-    }
+    internal float[] ToOutputVector(ReadOnlySpan<float> planar) => GeneratedColumns.ToOutputVector(planar, Settings.OutputScale, Settings.OutputOffset);
 
     /// <summary>Releases the networks.</summary>
     public void Dispose()

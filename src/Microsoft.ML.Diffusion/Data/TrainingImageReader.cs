@@ -142,7 +142,7 @@ internal static class TrainingImageReader
             if (channels == 1 && options.ImageChannels is null && !IsGray(image))
                 throw new InvalidOperationException(
                     $"Row {cursor.Position} of input column '{column.Name}' is a colour image but the first image was gray; set ImageChannels = 3 (or 1 to convert to gray).");
-            AppendPlanes(image, channels, pixels!);
+            AppendPlanes(image, channels, pixels!.Add);
             count++;
         }
         if (count == 0) throw new InvalidOperationException($"Input column '{column.Name}' has no rows to train on.");
@@ -176,7 +176,16 @@ internal static class TrainingImageReader
         return true;
     }
 
-    private static void AppendPlanes(MLImage image, int channels, PixelBuffer output)
+    /// <summary>One image as planar pixels in [−1, 1] with <paramref name="channels"/> channels (1: luminance).</summary>
+    public static float[] Planes(MLImage image, int channels)
+    {
+        var planes = new float[channels * image.Width * image.Height];
+        int k = 0;
+        AppendPlanes(image, channels, v => planes[k++] = v);
+        return planes;
+    }
+
+    private static void AppendPlanes(MLImage image, int channels, Action<float> output)
     {
         var p = image.Pixels;
         var (r, g, b) = ChannelOffsets(image);
@@ -188,11 +197,11 @@ internal static class TrainingImageReader
             {
                 int o = 4 * i;
                 float y = p[o + r] == p[o + g] && p[o + g] == p[o + b] ? p[o + r] : 0.3f * p[o + r] + 0.59f * p[o + g] + 0.11f * p[o + b];
-                output.Add(y / 127.5f - 1f);
+                output(y / 127.5f - 1f);
             }
             return;
         }
         foreach (var c in new[] { r, g, b })
-            for (int i = 0; i < n; i++) output.Add(p[4 * i + c] / 127.5f - 1f);
+            for (int i = 0; i < n; i++) output(p[4 * i + c] / 127.5f - 1f);
     }
 }

@@ -22,21 +22,8 @@ public sealed partial class DiffusionOperationsCatalog
         options ??= new DiffusionLikelihoodOptions();
         options.Validate();
         var a = model.Architecture;
-        var read = TrainingImageReader.Read(images, new DiffusionEstimator.Options
-        {
-            InputColumnName = options.ImageColumnName,
-            InputScale = options.InputScale,
-            InputOffset = options.InputOffset,
-            ImageChannels = a.ImageChannels,
-            ImageHeight = a.ImageHeight,
-            ImageWidth = a.ImageWidth,
-        });
-        if ((read.Channels, read.Height, read.Width) != (a.ImageChannels, a.ImageHeight, a.ImageWidth))
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"Image column '{options.ImageColumnName}' holds {read.Channels}×{read.Height}×{read.Width} images; the model was trained on {a.ImageChannels}×{a.ImageHeight}×{a.ImageWidth}.");
-        int count = options.MaxImages is int max ? Math.Min(max, read.Count) : read.Count;
-        if (count < 2)
-            throw new ArgumentException($"Image column '{options.ImageColumnName}' has {read.Count} image(s); the bound's standard error needs at least 2.", nameof(images));
+        var (read, count) = ReadScoredImages(images, options.ImageColumnName, options.InputScale, options.InputOffset, options.MaxImages,
+            a.ImageChannels, a.ImageHeight, a.ImageWidth);
 
         var variance = options.Variance ?? model.SamplerOptions.Variance;
         var network = model.SamplingNetwork;
@@ -49,7 +36,7 @@ public sealed partial class DiffusionOperationsCatalog
         double mean = perImage.Average();
         double standardError = Math.Sqrt(perImage.Sum(b => (b - mean) * (b - mean)) / (count - 1) / count);
         double prior = terms.Prior.Average() * toBits;
-        bool offGrid = !read.FromImages && read.Pixels.Take(count * dimensions).Any(p => Math.Abs((p + 1) * 127.5 - Math.Round((p + 1) * 127.5)) > 1e-3);
+        bool offGrid = !read.FromImages && OffGrid(read.Pixels, count * dimensions);
         var warnings = VariationalBound.Warnings(model.Schedule, prior, offGrid);
         if (warnings.Count > 0)
         {
@@ -59,4 +46,29 @@ public sealed partial class DiffusionOperationsCatalog
         return new DiffusionLikelihood(prior, terms.Diffusion.Average() * toBits, terms.Decoder.Average() * toBits, standardError, count, dimensions,
             terms.TimestepsPerImage, terms.IsExactSum, variance, warnings);
     }
+
+    // The first images of a column, checked against the model's shape; at least two, for a standard error.
+    private static (TrainingImages Read, int Count) ReadScoredImages(IDataView images, string column, float scale, float offset, int? maxImages,
+        int channels, int height, int width)
+    {
+        var read = TrainingImageReader.Read(images, new DiffusionEstimator.Options
+        {
+            InputColumnName = column,
+            InputScale = scale,
+            InputOffset = offset,
+            ImageChannels = channels,
+            ImageHeight = height,
+            ImageWidth = width,
+        });
+        if ((read.Channels, read.Height, read.Width) != (channels, height, width))
+            throw new ArgumentOutOfRangeException("options",
+                $"Image column '{column}' holds {read.Channels}×{read.Height}×{read.Width} images; the model was trained on {channels}×{height}×{width}.");
+        int count = maxImages is int max ? Math.Min(max, read.Count) : read.Count;
+        if (count < 2)
+            throw new ArgumentException($"Image column '{column}' has {read.Count} image(s); the bound's standard error needs at least 2.", nameof(images));
+        return (read, count);
+    }
+
+    private static bool OffGrid(float[] pixels, int count) =>
+        pixels.Take(count).Any(p => Math.Abs((p + 1) * 127.5 - Math.Round((p + 1) * 127.5)) > 1e-3);
 }

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Diffusion;
 /// <param name="SmoothedLoss">The biased loss average.</param>
 /// <param name="Images">Training images.</param>
 /// <param name="Seed">The seed the run started with.</param>
-/// <param name="Architecture">The U-Net, including the image size.</param>
+/// <param name="Architecture">The U-Net, including the image size (null in a VAE's checkpoint).</param>
 /// <param name="WrittenUtc">When the checkpoint was written.</param>
 /// <param name="OptimizerSha256">SHA-256 (hex) of the Optimizer.bin entry.</param>
 internal sealed record CheckpointManifest(
@@ -26,12 +26,19 @@ internal sealed record CheckpointManifest(
     double SmoothedLoss,
     long Images,
     int Seed,
-    UNetArchitecture Architecture,
+    UNetArchitecture? Architecture,
     DateTime WrittenUtc,
     string OptimizerSha256)
 {
     // 2: TorchSharp 0.107's optimizer state, with its hash (format 1 came from the earlier TorchSharp subset).
     public const int CurrentFormat = 2;
+
+    /// <summary>The VAE of a VAE's checkpoint (then <see cref="Architecture"/> is null).</summary>
+    public VaeArchitecture? VaeArchitecture { get; init; }
+
+    /// <summary>The network the checkpoint holds.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public NetworkShape Network => new(Architecture, VaeArchitecture);
 
     /// <summary>The package that wrote the checkpoint ("Microsoft.ML.Diffusion 0.1.0"), named when a newer format is refused.</summary>
     public string? WrittenBy { get; init; }
@@ -56,6 +63,8 @@ internal sealed record CheckpointManifest(
             throw new InvalidDataException($"Entry '{entry}' declares no valid optimizer hash (64 hex digits).");
         if (Step < 0 || Epoch < 0 || EmaUpdates < 0 || !(ElapsedSeconds >= 0) || !double.IsFinite(SmoothedLoss))
             throw new InvalidDataException($"Entry '{entry}' declares a negative or non-finite counter (step {Step}, epoch {Epoch}, EMA updates {EmaUpdates}, elapsed {ElapsedSeconds} s, loss {SmoothedLoss}).");
+        if ((Architecture is null) == (VaeArchitecture is null))
+            throw new InvalidDataException($"Entry '{entry}' must declare exactly one network (Architecture or VaeArchitecture).");
         if (Images is < 1 or > MaxImages)
             throw new InvalidDataException($"Entry '{entry}' declares {Images} training images (1…{MaxImages} accepted).");
         if (Position < 0 || Position > Images)

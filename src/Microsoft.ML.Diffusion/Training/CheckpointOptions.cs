@@ -11,7 +11,8 @@ namespace Microsoft.ML.Diffusion;
 /// </summary>
 internal static class CheckpointOptions
 {
-    private static readonly string[] s_mustMatch =
+    /// <summary>The diffusion options a resume must keep.</summary>
+    public static readonly string[] DiffusionMustMatch =
     [
         nameof(DiffusionEstimator.Options.BaseChannels),
         nameof(DiffusionEstimator.Options.ChannelMultipliers),
@@ -27,11 +28,22 @@ internal static class CheckpointOptions
         nameof(DiffusionEstimator.Options.Optimizer),
     ];
 
+    /// <summary>The VAE options a resume must keep.</summary>
+    public static readonly string[] VaeMustMatch =
+    [
+        nameof(VariationalAutoencoderEstimator.Options.BaseChannels),
+        nameof(VariationalAutoencoderEstimator.Options.ChannelMultipliers),
+        nameof(VariationalAutoencoderEstimator.Options.LatentDimensions),
+        nameof(VariationalAutoencoderEstimator.Options.Decoder),
+        nameof(VariationalAutoencoderEstimator.Options.GroupNormGroups),
+        nameof(VariationalAutoencoderEstimator.Options.Optimizer),
+    ];
+
     /// <summary>Every plain-data option (not the progress callback or cancellation token), by field name.</summary>
-    public static JsonObject Snapshot(DiffusionEstimator.Options options)
+    public static JsonObject Snapshot(object options)
     {
         var snapshot = new JsonObject();
-        foreach (var field in typeof(DiffusionEstimator.Options).GetFields(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var field in options.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
         {
             if (field.FieldType == typeof(CancellationToken) || field.FieldType.IsInterface) continue;
             snapshot[field.Name] = JsonSerializer.SerializeToNode(field.GetValue(options), field.FieldType, GuardedJson.Options);
@@ -40,16 +52,16 @@ internal static class CheckpointOptions
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option that differs from the checkpoint's.</summary>
-    public static void RequireCompatible(JsonObject saved, DiffusionEstimator.Options current, string checkpoint)
+    public static void RequireCompatible(JsonObject saved, TrainingRunSettings current, string checkpoint)
     {
-        var now = Snapshot(current);
-        foreach (var name in s_mustMatch)
+        var now = current.Snapshot.Value;
+        foreach (var name in current.MustMatch)
         {
             var before = saved[name];
             if (!JsonNode.DeepEquals(before, now[name]))
                 throw new ArgumentException(
                     $"Checkpoint '{checkpoint}' was made with {name} = {Text(before)}, but Options.{name} is {Text(now[name])}. " +
-                    $"A run can only resume with the same network shape, noise schedule, prediction target and optimizer; set {name} back or start a new run.",
+                    $"A run can only resume with the same network shape, noise schedule, prediction target (or decoder) and optimizer; set {name} back or start a new run.",
                     name);
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,8 +34,8 @@ internal sealed class DiffusionTrainer
     {
         var o = _options;
         long n = data.shape[0];
-        int batch = (int)Math.Min(o.BatchSize, n);
-        var checkpoints = new TrainingCheckpoints(o, n, _seed, _log);
+        var settings = TrainingRunSettings.From(o);
+        var checkpoints = new TrainingCheckpoints(settings, n, _seed, _log);
         using var resume = checkpoints.OpenResume(architecture);
         manual_seed(_seed);                                   // dropout and weight initialisation
         using var generator = new Generator((ulong)_seed);    // data order, timesteps and noise
@@ -46,83 +45,24 @@ internal sealed class DiffusionTrainer
         using OptimizerHelper optimizer = o.Optimizer == DiffusionOptimizer.AdamW
             ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
             : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
-        var group = optimizer.ParamGroups.Single();
         var state = new TrainingState
         {
             Model = model,
             Ema = ema,
+            Network = architecture,
             Averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup),
             Optimizer = optimizer,
             Generator = generator,
         };
 
         _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
-             $"batch {batch}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
+             $"batch {Math.Min(o.BatchSize, n)}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
 
         using var lossWeights = o.LossWeighting == LossWeighting.None ? null : tensor(MinSnrWeighting.Weights(_schedule, o.PredictionTarget, o.MinSnrGamma));
-        var clock = Stopwatch.StartNew();
-        var rate = new ThroughputMeter();
-        bool cancelled = false;
-        try
-        {
-            resume?.Restore(state);
-            TimeSpan Elapsed() => state.ElapsedBefore + clock.Elapsed;
-            model.train();
-            while (!Done(state.Step, state.Epoch, Elapsed()))
-            {
-                if (state.Permutation is null)
-                {
-                    state.SetPermutation(randperm(n, generator: generator));
-                    state.Position = 0;
-                }
-                while (state.Permutation is not null && !Done(state.Step, state.Epoch, Elapsed()))
-                {
-                    if (o.CancellationToken.IsCancellationRequested) { cancelled = true; break; }
-                    double lr = o.LearningRate * (o.WarmupSteps > 0 ? Math.Min(1.0, (state.Step + 1.0) / o.WarmupSteps) : 1.0);
-                    group.LearningRate = lr;
-                    long size = Math.Min(batch, n - state.Position);
-                    double loss = TrainStep(model, optimizer, parameters, data, classes, state.Permutation, state.Position, size, generator, lossWeights);
-                    long step = ++state.Step;
-                    if (!double.IsFinite(loss))
-                        throw new InvalidOperationException(
-                            $"Training diverged: the loss at step {step} is {loss}. Lower LearningRate (now {o.LearningRate}) or set GradientClipNorm.");
-                    state.Averager.Update();
-                    state.Losses.Add((float)loss);
-                    state.SmoothedLoss = 0.98 * state.SmoothedLoss + 0.02 * loss;
-                    double smoothedUnbiased = state.SmoothedLoss / (1 - Math.Pow(0.98, step));
-                    double imagesPerSecond = rate.Add(size, clock.Elapsed);
-                    Report(step, state.Epoch, loss, smoothedUnbiased, imagesPerSecond, lr, Elapsed(), n, batch);
-                    state.Position += size;
-                    if (state.Position >= n) FinishEpoch(state);
-                    checkpoints.AfterStep(state, Elapsed());
-                }
-                if (cancelled) break;
-            }
-            checkpoints.AtEnd(state, Elapsed());
-        }
-        catch
-        {
-            state.SetPermutation(null);
-            model.Dispose();
-            ema.Dispose();
-            throw;
-        }
-        state.SetPermutation(null);
-        FreedMemory.Release();
-        long steps = state.Step;
-        if (cancelled) _log($"Training cancelled at step {steps}; returning the model trained so far.");
-        _log($"Finished training: {steps} steps, {state.Epoch} epochs, {state.ElapsedBefore + clock.Elapsed:hh\\:mm\\:ss}, final smoothed loss {state.SmoothedLoss / (1 - Math.Pow(0.98, Math.Max(1, steps))):F4}.");
-        model.eval();
-        ema.eval();
-        return new TrainingResult(model, ema, state.Losses, steps, state.Epoch, state.ElapsedBefore + clock.Elapsed, cancelled);
-    }
-
-    // An epoch ends after its last batch, so a checkpoint taken there resumes by drawing the next epoch's order.
-    private static void FinishEpoch(TrainingState state)
-    {
-        state.Epoch++;
-        state.SetPermutation(null);
-        state.Position = 0;
+        var outcome = new TrainingLoop(settings, _log).Run(state, optimizer, n, checkpoints, resume,
+            (permutation, start, size) => TrainStep(model, optimizer, parameters, data, classes, permutation, start, size, generator, lossWeights),
+            $"Lower LearningRate (now {o.LearningRate}) or set GradientClipNorm.");
+        return new TrainingResult(model, ema, state.Losses, state.Step, state.Epoch, outcome.Elapsed, outcome.Cancelled);
     }
 
     private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
@@ -166,49 +106,5 @@ internal sealed class DiffusionTrainer
         if (o.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters, clip);
         optimizer.step();
         return loss.ToDouble();
-    }
-
-    private bool Done(long step, int epoch, TimeSpan elapsed)
-    {
-        var o = _options;
-        return (o.MaxSteps is int s && step >= s)
-            || (o.MaxEpochs is int e && epoch >= e)
-            || (o.TrainingTime is TimeSpan budget && elapsed >= budget);
-    }
-
-    private void Report(long step, int epoch, double loss, double smoothed, double imagesPerSecond, double lr, TimeSpan elapsed, long n, int batch)
-    {
-        var o = _options;
-        double? fraction = null;
-        if (o.MaxSteps is int s) fraction = Max(fraction, step / (double)s);
-        long stepsPerEpoch = (n + batch - 1) / batch;
-        if (o.MaxEpochs is int e) fraction = Max(fraction, step / (double)(e * stepsPerEpoch));
-        if (o.TrainingTime is TimeSpan budget) fraction = Max(fraction, elapsed / budget);
-        TimeSpan? remaining = fraction is > 0 and < 1 ? elapsed * ((1 - fraction.Value) / fraction.Value) : null;
-        var progress = new DiffusionTrainingProgress(step, epoch, loss, smoothed, imagesPerSecond, lr, elapsed, remaining, fraction is null ? null : Math.Min(1, fraction.Value));
-        o.Progress?.Report(progress);
-        if (o.LogEveryNSteps > 0 && step % o.LogEveryNSteps == 0)
-            _log($"step {step} epoch {epoch} loss {smoothed:F4} ({imagesPerSecond:F1} images/s) lr {lr:G3} elapsed {elapsed:hh\\:mm\\:ss}" +
-                 (remaining is TimeSpan r ? $" eta {r:hh\\:mm\\:ss}" : string.Empty));
-    }
-
-    private static double Max(double? a, double b) => a is double x ? Math.Max(x, b) : b;
-
-    /// <summary>Images per second over a sliding window of recent steps.</summary>
-    private sealed class ThroughputMeter
-    {
-        private readonly Queue<(long images, TimeSpan at)> _window = new();
-        private long _images;
-        private TimeSpan _last;
-
-        public double Add(long images, TimeSpan now)
-        {
-            _window.Enqueue((images, now - _last));
-            _images += images;
-            _last = now;
-            while (_window.Count > 20) _images -= _window.Dequeue().images;
-            double seconds = _window.Sum(w => w.at.TotalSeconds);
-            return seconds > 0 ? _images / seconds : 0;
-        }
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ExponentialMovingAverage
 {
     private readonly IReadOnlyList<(Tensor shadow, Tensor source)> _pairs;
 
-    public ExponentialMovingAverage(UNetModel source, UNetModel shadow, double decay, bool warmup)
+    public ExponentialMovingAverage(nn.Module source, nn.Module shadow, double decay, bool warmup)
     {
         if (decay is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(decay), decay, "The EMA decay must be in [0, 1).");
         Decay = decay;

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Diffusion;
 /// <summary>
 /// A training checkpoint: a zip in a guarded zip container (<see cref="GuardedArchiveReader"/>: entry paths,
 /// sizes and CRCs are checked and nothing is extracted to disk) holding, under <c>Checkpoint/</c>:
-/// <c>Manifest.json</c> (<see cref="CheckpointManifest"/>), <c>Options.json</c>, <c>UNet.dat</c>, <c>Ema.dat</c>,
+/// <c>Manifest.json</c> (<see cref="CheckpointManifest"/>), <c>Options.json</c>, <c>UNet.dat</c> (<c>Vae.dat</c> for a VAE), <c>Ema.dat</c>,
 /// <c>Optimizer.bin</c> (Adam's state), <c>Generator.dat</c> and <c>DefaultGenerator.dat</c> (generator states),
 /// <c>Permutation.dat</c> (the epoch's data order, absent at an epoch boundary) and <c>LossHistory.bin</c>.
 /// Every malformed file fails with an <see cref="InvalidDataException"/> naming the file and entry.
@@ -60,12 +60,12 @@ internal sealed class TrainingCheckpoint : IDisposable
             optimizer = buffer.ToArray();
         }
         var manifest = new CheckpointManifest(CheckpointManifest.CurrentFormat, state.Step, state.Epoch, state.Permutation is null ? 0 : state.Position,
-            state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Model.Architecture, DateTime.UtcNow,
-            Convert.ToHexString(SHA256.HashData(optimizer))) { WrittenBy = PackageVersion.WrittenBy };
+            state.Averager.Updates, elapsed.TotalSeconds, state.SmoothedLoss, images, seed, state.Network.UNet, DateTime.UtcNow,
+            Convert.ToHexString(SHA256.HashData(optimizer))) { WrittenBy = PackageVersion.WrittenBy, VaeArchitecture = state.Network.Vae };
         using var repository = new GuardedArchiveWriter(stream);
         repository.WriteEntry(Folder + "Manifest.json", s => WriteText(s, GuardedJson.Write(manifest)));
         repository.WriteEntry(Folder + "Options.json", s => WriteText(s, options.ToJsonString(GuardedJson.Options)));
-        repository.WriteEntry(Folder + "UNet.dat", s => StateDictEntry.Write(s, state.Model));
+        repository.WriteEntry(Folder + state.Network.WeightsEntry, s => StateDictEntry.Write(s, state.Model));
         repository.WriteEntry(Folder + "Ema.dat", s => StateDictEntry.Write(s, state.Ema));
         repository.WriteEntry(Folder + "Optimizer.bin", s => s.Write(optimizer));
         repository.WriteEntry(Folder + "Generator.dat", s => WriteTensor(s, state.Generator.get_state()));
@@ -107,9 +107,9 @@ internal sealed class TrainingCheckpoint : IDisposable
             manifest.Validate(Folder + "Manifest.json");
             var options = GuardedJson.Parse<JsonObject>(Text(repository, "Options.json"), Folder + "Options.json");
             checkpoint = new TrainingCheckpoint(name, manifest, options);
-            checkpoint.Weights = ReadWeights(repository, "UNet.dat");
+            checkpoint.Weights = ReadWeights(repository, manifest.Network.WeightsEntry);
             checkpoint.EmaWeights = ReadWeights(repository, "Ema.dat");
-            ArchitectureBounds.Check(manifest.Architecture, StateDictEntry.Elements(checkpoint.Weights), Folder + "Manifest.json");
+            manifest.Network.Check(StateDictEntry.Elements(checkpoint.Weights), Folder + "Manifest.json");
             checkpoint.OptimizerState = repository.ReadAll(Folder + "Optimizer.bin", GuardedArchiveReader.MaxEntryBytes);
             // TorchSharp's load_state_dict trusts its input (a damaged state crashed the process in libc's memcpy),
             // so the bytes must be the ones this library wrote.
@@ -150,8 +150,8 @@ internal sealed class TrainingCheckpoint : IDisposable
     /// <summary>Restores the checkpoint into scratch networks, optimizer and generator, leaving the live ones alone; throws as <see cref="Restore"/> does.</summary>
     public void RestoreIntoScratch()
     {
-        using var model = new UNetModel(Manifest.Architecture);
-        using var ema = new UNetModel(Manifest.Architecture);
+        using var model = Manifest.Network.Build();
+        using var ema = Manifest.Network.Build();
         // The optimizer the run used: its state is read into an optimizer of that kind.
         var kind = OptimizerKind();
         using OptimizerHelper optimizer = kind == DiffusionOptimizer.AdamW ? optim.AdamW(model.parameters()) : optim.Adam(model.parameters());
@@ -159,7 +159,7 @@ internal sealed class TrainingCheckpoint : IDisposable
         var rng = torch.random.get_rng_state();
         try
         {
-            var state = new TrainingState { Model = model, Ema = ema, Averager = new ExponentialMovingAverage(model, ema, 0.5, true), Optimizer = optimizer, Generator = generator };
+            var state = new TrainingState { Model = model, Ema = ema, Network = Manifest.Network, Averager = new ExponentialMovingAverage(model, ema, 0.5, true), Optimizer = optimizer, Generator = generator };
             Restore(state);
             state.SetPermutation(null);
         }
@@ -189,7 +189,7 @@ internal sealed class TrainingCheckpoint : IDisposable
     {
         try
         {
-            StateDictEntry.Apply(Weights, state.Model, Folder + "UNet.dat");
+            StateDictEntry.Apply(Weights, state.Model, Folder + Manifest.Network.WeightsEntry);
             StateDictEntry.Apply(EmaWeights, state.Ema, Folder + "Ema.dat");
             using (var stream = new MemoryStream(OptimizerState, writable: false))
             using (var reader = new BinaryReader(stream))

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Diffusion;
 /// </summary>
 internal sealed class TrainingCheckpoints
 {
-    private readonly DiffusionEstimator.Options _options;
+    private readonly TrainingRunSettings _options;
     private readonly CheckpointStore? _store;
     private readonly JsonObject _snapshot;
     private readonly long _images;
@@ -17,13 +17,13 @@ internal sealed class TrainingCheckpoints
     private long _lastStep = -1;
     private TimeSpan _lastTime;
 
-    public TrainingCheckpoints(DiffusionEstimator.Options options, long images, int seed, Action<string> log)
+    public TrainingCheckpoints(TrainingRunSettings options, long images, int seed, Action<string> log)
     {
         _options = options;
         _images = images;
         _seed = seed;
         _log = log;
-        _snapshot = CheckpointOptions.Snapshot(options);
+        _snapshot = options.Snapshot.Value;
         if (options.CheckpointFolder is string folder)
         {
             _store = new CheckpointStore(folder, options.CheckpointsToKeep, log);
@@ -32,7 +32,7 @@ internal sealed class TrainingCheckpoints
     }
 
     /// <summary>The checkpoint to resume from, checked against this run's options and data; null to start afresh.</summary>
-    public TrainingCheckpoint? OpenResume(UNetArchitecture architecture)
+    public TrainingCheckpoint? OpenResume(NetworkShape network)
     {
         TrainingCheckpoint? checkpoint;
         if (_options.ResumeFrom is string path)
@@ -53,7 +53,7 @@ internal sealed class TrainingCheckpoints
         try
         {
             CheckpointOptions.RequireCompatible(checkpoint.Options, _options, checkpoint.Source);
-            RequireSameData(checkpoint, architecture);
+            RequireSameData(checkpoint, network);
         }
         catch
         {
@@ -88,10 +88,14 @@ internal sealed class TrainingCheckpoints
         _log($"Wrote checkpoint '{path}' at step {state.Step}.");
     }
 
-    private void RequireSameData(TrainingCheckpoint checkpoint, UNetArchitecture current)
+    private void RequireSameData(TrainingCheckpoint checkpoint, NetworkShape current)
     {
-        var saved = checkpoint.Manifest.Architecture;
-        string Shape(UNetArchitecture a) => $"{a.ImageChannels}×{a.ImageHeight}×{a.ImageWidth}";
+        var saved = checkpoint.Manifest.Network;
+        if (saved.IsVae != current.IsVae)
+            throw new ArgumentException(
+                $"Checkpoint '{checkpoint.Source}' holds a {saved.Kind}, but this run trains a {current.Kind}; resume it with the estimator that wrote it.",
+                nameof(DiffusionEstimator.Options.ResumeFrom));
+        string Shape(NetworkShape a) => $"{a.ImageChannels}×{a.ImageHeight}×{a.ImageWidth}";
         string? option = saved.ImageChannels != current.ImageChannels ? nameof(DiffusionEstimator.Options.ImageChannels)
             : saved.ImageHeight != current.ImageHeight ? nameof(DiffusionEstimator.Options.ImageHeight)
             : saved.ImageWidth != current.ImageWidth ? nameof(DiffusionEstimator.Options.ImageWidth)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,9 +11,12 @@ namespace Microsoft.ML.Diffusion;
 /// </summary>
 internal sealed class TrainingState
 {
-    public required UNetModel Model { get; init; }
+    public required nn.Module Model { get; init; }
 
-    public required UNetModel Ema { get; init; }
+    public required nn.Module Ema { get; init; }
+
+    /// <summary>The shape both networks were built with.</summary>
+    public required NetworkShape Network { get; init; }
 
     public required ExponentialMovingAverage Averager { get; init; }
 
