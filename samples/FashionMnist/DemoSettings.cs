@@ -33,7 +33,7 @@ internal sealed record DemoSettings
     public string? DataDirectory { get; init; }
     public string? SampleOnly { get; init; }
     public int Samples { get; init; } = 64;
-    public int SamplingSteps { get; init; } = 50;
+    public int SamplingSteps { get; init; } = 20;
     public int FdSamples { get; init; } = 1000;
     public int BpdImages { get; init; } = 256;
     public SamplingPrecision Precision { get; init; } = SamplingPrecision.Float32;
@@ -43,7 +43,7 @@ internal sealed record DemoSettings
     public bool Plain { get; init; }
     public bool Conditional { get; init; }
     public double Guidance { get; init; } = DefaultGuidance;
-    public string Sampler { get; init; } = Ddim;
+    public string Sampler { get; init; } = DpmSolver;
 
     /// <summary>"DDIM-50" or "DPM-Solver++-20", with the guidance scale for a conditional model.</summary>
     public string SamplerName(bool conditional) =>

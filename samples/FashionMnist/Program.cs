@@ -1,8 +1,9 @@
 // The Fashion-MNIST demo: ./build.sh demo [options], or
 //   dotnet run --project samples/FashionMnist -c Release -- [options]
 // Trains a DDPM through mlContext.Transforms.Diffusion(...) for a time budget, saves model.zip, generates
-// an 8×8 grid with DDIM-50 from the EMA weights and draws the loss curve. --help lists the options.
+// an 8×8 grid with DPM-Solver++ (20 steps) from the EMA weights and draws the loss curve. --help lists the options.
 // --conditional trains on the labels too and draws one labelled row per class, guided by --guidance.
+// --vae trains a variational autoencoder instead, for the comparison in docs/quality.md.
 
 using System.CommandLine;
 using System.CommandLine.Parsing;
@@ -41,8 +42,8 @@ var seed = new Option<int>("--seed") { Description = "Seed of training and of th
 var sampleOnly = new Option<string?>("--sample-only") { Description = "Skip training: load this model.zip and write samples.png (and loss.svg from its history)." };
 var samples = new Option<int>("--samples") { Description = "Images to generate into the grid (8 per row).", DefaultValueFactory = _ => 64 };
 samples.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
-var samplingSteps = new Option<int>("--sampling-steps") { Description = "Sampler steps (network calls) per image.", DefaultValueFactory = _ => 50 };
-samplingSteps.Validators.Add(r => Positive<int>(r, r.GetValueOrDefault<int>()));
+var samplingSteps = new Option<int?>("--sampling-steps") { Description = "Sampler steps (network calls) per image (default: 20 for dpm-solver++, 50 for ddim)." };
+samplingSteps.Validators.Add(r => Positive(r, r.GetValueOrDefault<int?>()));
 var fdSamples = new Option<int>("--fd-samples") { Description = "Images generated to measure the Fréchet distance against the test split (0 skips it).", DefaultValueFactory = _ => 1000 };
 fdSamples.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.AddError("--fd-samples must be 0 (skip) or at least 2."); });
 var bpdImages = new Option<int>("--bpd-images") { Description = "Test images scored by the variational bound in bits/dim (0 skips it).", DefaultValueFactory = _ => 256 };
@@ -54,12 +55,12 @@ var resume = new Option<bool>("--resume") { Description = "Continue from the new
 var conditional = new Option<bool>("--conditional") { Description = "Train on the class labels too (class-conditional, with 10 % of labels dropped for guidance) and draw one labelled grid row per class." };
 var guidance = new Option<double>("--guidance") { Description = $"Classifier-free guidance scale of a conditional model (1 = none; docs/quality.md compares scales).", DefaultValueFactory = _ => DemoSettings.DefaultGuidance };
 guidance.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0 and <= 100)) r.AddError($"--guidance must be in [0, 100]; got {r.GetValueOrDefault<double>()}."); });
-var sampler = new Option<string>("--sampler") { Description = "Sampler: 'ddim' (deterministic DDIM) or 'dpm-solver++' (DPM-Solver++(2M), good at 10–20 steps).", DefaultValueFactory = _ => DemoSettings.Ddim };
+var sampler = new Option<string>("--sampler") { Description = "Sampler: 'ddim' (deterministic DDIM) or 'dpm-solver++' (DPM-Solver++(2M), good at 10–20 steps).", DefaultValueFactory = _ => DemoSettings.DpmSolver };
 sampler.AcceptOnlyFromAmong(DemoSettings.Samplers);
 var vae = new Option<bool>("--vae") { Description = "Train a variational autoencoder instead (same budget and data) and write vae-model.zip, vae-samples.png and vae-reconstructions.png with its FD and bits/dim." };
 var plain = new Option<bool>("--plain") { Description = "Log lines instead of a live progress bar (the default when output is not a terminal)." };
 
-var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DDIM from the EMA weights.")
+var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DPM-Solver++ from the EMA weights (--vae: a VAE instead).")
 {
     minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, precision, resume, plain,
     conditional, guidance, sampler, vae,
@@ -110,7 +111,7 @@ DemoSettings Settings(ParseResult parsed) => new()
     BpdTimesteps = parsed.GetValue(bpdTimesteps),
     Precision = parsed.GetValue(precision),
     Resume = parsed.GetValue(resume),
-    SamplingSteps = parsed.GetValue(samplingSteps),
+    SamplingSteps = parsed.GetValue(samplingSteps) ?? (parsed.GetValue(sampler) == DemoSettings.Ddim ? 50 : 20),
     Plain = parsed.GetValue(plain),
     Conditional = parsed.GetValue(conditional),
     Guidance = parsed.GetValue(guidance),

@@ -340,7 +340,7 @@ public class OptionValidationTests
             if (table is null) tables.Add(table = []);
             table.Add(line.Trim('|').Split('|').Select(c => c.Trim()).ToArray());
         }
-        Assert.HasCount(2, tables, "the estimator's and the sampler's options tables");
+        Assert.HasCount(3, tables, "the diffusion estimator's, the sampler's and the VAE's options tables");
 
         void Check(List<string[]> rows, IEnumerable<string> members, string what)
         {
@@ -354,6 +354,7 @@ public class OptionValidationTests
             foreach (var member in members) Assert.Contains(member, listed, $"{what}: README's table has no row for '{member}'");
         }
         Check(tables[0], typeof(DiffusionEstimator.Options).GetFields(BindingFlags.Public | BindingFlags.Instance).Select(f => f.Name), "DiffusionEstimator.Options");
+        Check(tables[2], typeof(VariationalAutoencoderEstimator.Options).GetFields(BindingFlags.Public | BindingFlags.Instance).Select(f => f.Name), "VariationalAutoencoderEstimator.Options");
         Check(tables[1], typeof(DiffusionSamplerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract").Select(p => p.Name), "DiffusionSamplerOptions");
     }
 

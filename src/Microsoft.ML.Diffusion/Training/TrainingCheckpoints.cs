@@ -52,6 +52,7 @@ internal sealed class TrainingCheckpoints
         if (checkpoint is null) return null;
         try
         {
+            RequireSameKind(checkpoint, network);
             CheckpointOptions.RequireCompatible(checkpoint.Options, _options, checkpoint.Source);
             RequireSameData(checkpoint, network);
         }
@@ -88,13 +89,19 @@ internal sealed class TrainingCheckpoints
         _log($"Wrote checkpoint '{path}' at step {state.Step}.");
     }
 
-    private void RequireSameData(TrainingCheckpoint checkpoint, NetworkShape current)
+    // Checked first: the other estimator's options would otherwise be reported as a mismatch of its first option.
+    private void RequireSameKind(TrainingCheckpoint checkpoint, NetworkShape current)
     {
         var saved = checkpoint.Manifest.Network;
         if (saved.IsVae != current.IsVae)
             throw new ArgumentException(
                 $"Checkpoint '{checkpoint.Source}' holds a {saved.Kind}, but this run trains a {current.Kind}; resume it with the estimator that wrote it.",
-                nameof(DiffusionEstimator.Options.ResumeFrom));
+                _options.ResumeFrom is null ? nameof(DiffusionEstimator.Options.CheckpointFolder) : nameof(DiffusionEstimator.Options.ResumeFrom));
+    }
+
+    private void RequireSameData(TrainingCheckpoint checkpoint, NetworkShape current)
+    {
+        var saved = checkpoint.Manifest.Network;
         string Shape(NetworkShape a) => $"{a.ImageChannels}×{a.ImageHeight}×{a.ImageWidth}";
         string? option = saved.ImageChannels != current.ImageChannels ? nameof(DiffusionEstimator.Options.ImageChannels)
             : saved.ImageHeight != current.ImageHeight ? nameof(DiffusionEstimator.Options.ImageHeight)
