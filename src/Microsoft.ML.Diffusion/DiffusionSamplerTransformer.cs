@@ -210,13 +210,6 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         }
     }
 
-    /// <summary>Rows the network always sees at once while sampling.</summary>
-    /// <remarks>
-    /// BLAS and oneDNN pick kernels by batch size, and different kernels round differently. Evaluating the
-    /// network on fixed-size chunks (padding the last one) makes a row's image independent of how many rows
-    /// are generated with it; within a chunk of this size a row's result does not depend on its position.
-    /// </remarks>
-    internal const int EvaluationChunk = 8;
 
     /// <summary>
     /// Classifier-free guidance (Ho and Salimans 2022, Eq. 6): ε̃ = ε_uncond + w (ε_cond − ε_uncond), both halves from one
@@ -234,29 +227,9 @@ public sealed partial class DiffusionSamplerTransformer : ITransformer, IDisposa
         return (unconditional + (conditional - unconditional) * w).MoveToOuterDisposeScope();
     }
 
-    internal static Tensor Denoise(UNetModel network, Tensor x, Tensor t, Tensor? classes = null)
-    {
-        long rows = x.shape[0];
-        using var scope = NewDisposeScope();
-        var outputs = new List<Tensor>();
-        for (long start = 0; start < rows; start += EvaluationChunk)
-        {
-            long length = Math.Min(EvaluationChunk, rows - start);
-            var xs = x.narrow(0, start, length);
-            var ts = t.narrow(0, start, length);
-            var ys = classes?.narrow(0, start, length);
-            if (length < EvaluationChunk)
-            {
-                var padShape = xs.shape;
-                padShape[0] = EvaluationChunk - length;
-                xs = cat([xs, zeros(padShape, xs.dtype)], 0);
-                ts = cat([ts, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
-                if (ys is not null) ys = cat([ys, zeros([EvaluationChunk - length], ScalarType.Int64)], 0);
-            }
-            outputs.Add((ys is null ? network.call(xs, ts) : network.forward(xs, ts, ys)).narrow(0, 0, length));
-        }
-        return cat(outputs, 0).MoveToOuterDisposeScope();
-    }
+    internal static Tensor Denoise(UNetModel network, Tensor x, Tensor t, Tensor? classes = null) => classes is null
+        ? FixedChunks.Apply([x, t], c => network.call(c[0], c[1]))
+        : FixedChunks.Apply([x, t, classes], c => network.forward(c[0], c[1], c[2]));
 
     internal MLImage ToImage(ReadOnlySpan<float> planar) => GeneratedColumns.ToImage(planar, Architecture.ImageChannels, Architecture.ImageHeight, Architecture.ImageWidth);
 

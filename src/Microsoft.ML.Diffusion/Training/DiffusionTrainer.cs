@@ -41,19 +41,9 @@ internal sealed class DiffusionTrainer
         using var generator = new Generator((ulong)_seed);    // data order, timesteps and noise
         var model = new UNetModel(architecture);
         var ema = new UNetModel(architecture);
-        var parameters = model.parameters().ToList();
-        using OptimizerHelper optimizer = o.Optimizer == DiffusionOptimizer.AdamW
-            ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
-            : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
-        var state = new TrainingState
-        {
-            Model = model,
-            Ema = ema,
-            Network = architecture,
-            Averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup),
-            Optimizer = optimizer,
-            Generator = generator,
-        };
+        var state = TrainingState.Start(model, ema, architecture, generator, o.Optimizer, o.LearningRate, o.WeightDecay, o.EmaDecay, o.EmaWarmup);
+        using var optimizer = state.Optimizer;
+        var parameters = state.Parameters;
 
         _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
              $"batch {Math.Min(o.BatchSize, n)}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
@@ -65,7 +55,7 @@ internal sealed class DiffusionTrainer
         return new TrainingResult(model, ema, state.Losses, state.Step, state.Epoch, outcome.Elapsed, outcome.Cancelled);
     }
 
-    private double TrainStep(UNetModel model, OptimizerHelper optimizer, List<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
+    private double TrainStep(UNetModel model, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
         long start, long size, Generator generator, Tensor? lossWeights)
     {
         var o = _options;

@@ -44,6 +44,29 @@ internal sealed class TrainingState
     /// <summary>Training time spent before this process resumed the run.</summary>
     public TimeSpan ElapsedBefore { get; set; }
 
+    /// <summary>A new run's state: Adam or AdamW over the model's parameters and the EMA of its weights in <paramref name="ema"/>.</summary>
+    public static TrainingState Start(nn.Module model, nn.Module ema, NetworkShape network, Generator generator,
+        DiffusionOptimizer optimizer, double learningRate, double weightDecay, double emaDecay, bool emaWarmup)
+    {
+        var parameters = model.parameters().ToList();
+        OptimizerHelper adam = optimizer == DiffusionOptimizer.AdamW
+            ? optim.AdamW(parameters, learningRate, weight_decay: weightDecay)
+            : optim.Adam(parameters, learningRate, weight_decay: weightDecay);
+        return new TrainingState
+        {
+            Model = model,
+            Ema = ema,
+            Network = network,
+            Averager = new ExponentialMovingAverage(model, ema, emaDecay, emaWarmup),
+            Optimizer = adam,
+            Generator = generator,
+            Parameters = parameters,
+        };
+    }
+
+    /// <summary>The model's parameters, in the optimizer's order (for gradient clipping).</summary>
+    public IReadOnlyList<Parameter> Parameters { get; init; } = [];
+
     /// <summary>Replaces the permutation, disposing the old one.</summary>
     public void SetPermutation(Tensor? permutation)
     {

@@ -27,19 +27,9 @@ internal sealed class VaeTrainer(VariationalAutoencoderEstimator.Options options
         using var generator = new Generator((ulong)seed);    // data order and ε
         var model = new VaeModel(architecture);
         var ema = new VaeModel(architecture);
-        var parameters = model.parameters().ToList();
-        using OptimizerHelper optimizer = o.Optimizer == DiffusionOptimizer.AdamW
-            ? optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay)
-            : optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay);
-        var state = new TrainingState
-        {
-            Model = model,
-            Ema = ema,
-            Network = architecture,
-            Averager = new ExponentialMovingAverage(model, ema, o.EmaDecay, o.EmaWarmup),
-            Optimizer = optimizer,
-            Generator = generator,
-        };
+        var state = TrainingState.Start(model, ema, architecture, generator, o.Optimizer, o.LearningRate, o.WeightDecay, o.EmaDecay, o.EmaWarmup);
+        using var optimizer = state.Optimizer;
+        var parameters = state.Parameters;
         int dimensions = architecture.ImageChannels * architecture.ImageHeight * architecture.ImageWidth;
         double toBits = 1.0 / (dimensions * Math.Log(2));
         log($"Training a VAE of {model.ParameterCount:N0} parameters ({architecture.LatentDimensions}-dimensional latent, {architecture.Decoder} decoder) " +
