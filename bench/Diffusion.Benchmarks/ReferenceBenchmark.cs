@@ -106,7 +106,11 @@ public static class ReferenceBenchmark
     public static int RunChild(string[] args)
     {
         JsonObject result;
-        if (args[0] == "train")
+        if (args[0] == "probe")
+        {
+            result = PrecisionProbe.Run(args[1..]);
+        }
+        else if (args[0] == "train")
         {
             int steps = int.Parse(args[1], CultureInfo.InvariantCulture);
             var options = FmnistSBenchmark.TrainingOptions(WarmupSteps + steps);
