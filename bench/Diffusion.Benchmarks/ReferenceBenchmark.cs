@@ -30,9 +30,12 @@ public static class ReferenceBenchmark
         var theirs = new List<JsonObject>();
         for (int r = 0; r < rounds; r++)
         {
-            Console.WriteLine($"round {r + 1}/{rounds}: training (ours, PyTorch), DDIM-50 x 64 (ours, PyTorch)");
+            Console.WriteLine($"round {r + 1}/{rounds}: training (ours, PyTorch, ours in bfloat16), DDIM-50 x 64 (ours, PyTorch)");
             var o = OurChild("train", steps.ToString(CultureInfo.InvariantCulture));
             var t = Python(script, "train", "--steps", steps.ToString(CultureInfo.InvariantCulture));
+            var ob = OurChild("train", steps.ToString(CultureInfo.InvariantCulture), "bfloat16");
+            o["train_images_per_second_bfloat16"] = ob["train_images_per_second"]!.DeepClone();
+            o["peak_rss_train_mib_bfloat16"] = ob["peak_rss_train_mib"]!.DeepClone();
             Merge(o, OurChild("sample", "64", "50"));
             Merge(t, Python(script, "sample", "--batch", "64", "--steps", "50"));
             o["ddim_seconds_bfloat16"] = OurChild("sample", "64", "50", "bfloat16")["ddim_seconds"]!.DeepClone();
@@ -56,6 +59,7 @@ public static class ReferenceBenchmark
             return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
         }
         double trainOurs = Median(ours, "train_images_per_second"), trainTheirs = Median(theirs, "train_images_per_second");
+        double trainOursBf16 = Median(ours, "train_images_per_second_bfloat16"), rssTrainOursBf16 = Median(ours, "peak_rss_train_mib_bfloat16");
         double ddimOurs = Median(ours, "ddim_seconds"), ddimTheirs = Median(theirs, "ddim_seconds");
         double ddimOursBf16 = Median(ours, "ddim_seconds_bfloat16"), ddimTheirsBf16 = Median(theirs, "ddim_seconds_bfloat16");
         double rssTrainOurs = Median(ours, "peak_rss_train_mib"), rssTrainTheirs = Median(theirs, "peak_rss_train_mib");
@@ -65,9 +69,11 @@ public static class ReferenceBenchmark
         var rows = new List<(string, string, string, string, string)>
         {
             ("training images/s (batch 128)", $"{trainOurs:F1}", $"{trainTheirs:F1}", $"{trainOurs / trainTheirs:F2}x", ">= 1.5x"),
+            ("training images/s, bfloat16", $"{trainOursBf16:F1}", $"{trainTheirs:F1}", $"{trainOursBf16 / trainTheirs:F2}x", "vs PyTorch float32"),
             ("DDIM-50, 64 images", $"{ddimOurs:F1} s", $"{ddimTheirs:F1} s", $"{ddimOurs / ddimTheirs:F2}x", "<= 0.5x"),
             ("DDIM-50, 64 images, bfloat16", $"{ddimOursBf16:F1} s", $"{ddimTheirsBf16:F1} s", $"{ddimOursBf16 / ddimTheirs:F2}x", "vs PyTorch float32"),
             ("peak RSS, training", $"{rssTrainOurs:F0} MiB", $"{rssTrainTheirs:F0} MiB", $"{rssTrainOurs / rssTrainTheirs:F2}x", "<= 1x"),
+            ("peak RSS, training, bfloat16", $"{rssTrainOursBf16:F0} MiB", $"{rssTrainTheirs:F0} MiB", $"{rssTrainOursBf16 / rssTrainTheirs:F2}x", "vs PyTorch float32"),
             ("peak RSS, sampling", $"{rssSampleOurs:F0} MiB", $"{rssSampleTheirs:F0} MiB", $"{rssSampleOurs / rssSampleTheirs:F2}x", "<= 1x"),
             ("MFU vs conv peak (training)", $"{mfuOurs:P1}", $"{mfuTheirs:P1}", "", ">= 65% (ours)"),
         };
@@ -84,6 +90,8 @@ public static class ReferenceBenchmark
             ["ours"] = new JsonArray([.. ours]),
             ["pytorch"] = new JsonArray([.. theirs]),
             ["ratio_train_images_per_second"] = Math.Round(trainOurs / trainTheirs, 3),
+            ["ratio_train_images_per_second_bfloat16_vs_pytorch_float32"] = Math.Round(trainOursBf16 / trainTheirs, 3),
+            ["ratio_peak_rss_train_bfloat16_vs_pytorch_float32"] = Math.Round(rssTrainOursBf16 / rssTrainTheirs, 3),
             ["ratio_ddim50_seconds"] = Math.Round(ddimOurs / ddimTheirs, 3),
             ["ratio_ddim50_seconds_bfloat16_vs_pytorch_float32"] = Math.Round(ddimOursBf16 / ddimTheirs, 3),
             ["ratio_peak_rss_train"] = Math.Round(rssTrainOurs / rssTrainTheirs, 3),
@@ -94,14 +102,19 @@ public static class ReferenceBenchmark
         };
     }
 
-    /// <summary>The child side: <c>child train STEPS</c> or <c>child sample BATCH STEPS [bfloat16]</c>; prints one JSON line.</summary>
+    /// <summary>The child side: <c>child train STEPS [bfloat16]</c> or <c>child sample BATCH STEPS [bfloat16]</c>; prints one JSON line.</summary>
     public static int RunChild(string[] args)
     {
         JsonObject result;
-        if (args[0] == "train")
+        if (args[0] == "probe")
+        {
+            result = PrecisionProbe.Run(args[1..]);
+        }
+        else if (args[0] == "train")
         {
             int steps = int.Parse(args[1], CultureInfo.InvariantCulture);
             var options = FmnistSBenchmark.TrainingOptions(WarmupSteps + steps);
+            if (args.Length > 2 && args[2] == "bfloat16") options.TrainingPrecision = TrainingPrecision.BFloat16;
             var times = new List<double>();
             TimeSpan last = TimeSpan.Zero;
             options.Progress = new SynchronousProgress<DiffusionTrainingProgress>(p => { times.Add((p.Elapsed - last).TotalSeconds); last = p.Elapsed; });
@@ -113,6 +126,7 @@ public static class ReferenceBenchmark
             result = new JsonObject
             {
                 ["parameters"] = trained.Model.ParameterCount,
+                ["training_precision"] = options.TrainingPrecision.ToString(),
                 ["train_step_ms"] = Math.Round(median * 1e3, 1),
                 ["train_images_per_second"] = Math.Round(options.BatchSize / median, 2),
                 ["peak_rss_train_mib"] = Math.Round(ResidentMemory.HighWaterMarkBytes() / 1048576.0),

@@ -38,6 +38,7 @@ internal sealed record DemoSettings
     public int BpdImages { get; init; } = 256;
     public SamplingPrecision Precision { get; init; } = SamplingPrecision.Float32;
     public int BpdTimesteps { get; init; } = 50;
+    public TrainingPrecision TrainingPrecision { get; init; } = TrainingPrecision.Float32;
     public bool Resume { get; init; }
     public string CheckpointFolder => Path.Combine(Output, "checkpoints");
     public bool Plain { get; init; }
@@ -69,6 +70,7 @@ internal sealed record DemoSettings
         o.MaxEpochs = null;
         o.MaxSteps = MaxSteps;
         o.Seed = Seed;
+        o.TrainingPrecision = TrainingPrecision;
         o.SeedColumnName = SeedRow.ColumnName;
         o.Sampler = SamplerOptions(o.Sampler, Conditional);
         if (Conditional) o.LabelColumnName = ClassColumn;

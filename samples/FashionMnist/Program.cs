@@ -51,6 +51,7 @@ bpdImages.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or 1) r.Ad
 var bpdTimesteps = new Option<int>("--bpd-timesteps") { Description = "Timesteps sampled per image (stratified) for the bound; 0 evaluates all T of them.", DefaultValueFactory = _ => 50 };
 bpdTimesteps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--bpd-timesteps must be 0 (every timestep) or positive."); });
 var precision = new Option<SamplingPrecision>("--precision") { Description = "The network's number format while sampling: Float32, or BFloat16 (faster on CPUs with AVX512-BF16).", DefaultValueFactory = _ => SamplingPrecision.Float32 };
+var trainingPrecision = new Option<TrainingPrecision>("--training-precision") { Description = "The network's number format while training: Float32, or BFloat16 (float32 master weights and Adam; forward and backward in bfloat16).", DefaultValueFactory = _ => TrainingPrecision.Float32 };
 var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in <output>/checkpoints (written every 5 minutes and when training stops); starts afresh when there is none. --minutes is the total budget across resumes." };
 var conditional = new Option<bool>("--conditional") { Description = "Train on the class labels too (class-conditional, with 10 % of labels dropped for guidance) and draw one labelled grid row per class." };
 var guidance = new Option<double>("--guidance") { Description = $"Classifier-free guidance scale of a conditional model (1 = none; docs/quality.md compares scales).", DefaultValueFactory = _ => DemoSettings.DefaultGuidance };
@@ -63,9 +64,9 @@ var plain = new Option<bool>("--plain") { Description = "Log lines instead of a 
 var root = new RootCommand("Trains a DDPM on Fashion-MNIST with Microsoft.ML.Diffusion, then samples an 8×8 grid with DPM-Solver++ from the EMA weights (--vae: a VAE instead).")
 {
     minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, output, seed, sampleOnly, samples, samplingSteps, fdSamples, bpdImages, bpdTimesteps, precision, resume, plain,
-    conditional, guidance, sampler, vae,
+    conditional, trainingPrecision, guidance, sampler, vae,
 };
-Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume, conditional];
+Option[] trainingOnly = [minutes, steps, preset, baseChannels, batchSize, learningRate, limit, data, resume, conditional, trainingPrecision];
 root.Validators.Add(r =>
 {
     if (r.GetResult(sampleOnly) is null) return;
@@ -83,7 +84,7 @@ root.Validators.Add(r =>
 root.Validators.Add(r =>
 {
     if (r.GetResult(vae) is not { Implicit: false }) return;
-    Option[] diffusionOnly = [sampleOnly, preset, conditional, guidance, sampler, samplingSteps, precision, resume, bpdTimesteps];
+    Option[] diffusionOnly = [sampleOnly, preset, conditional, guidance, sampler, samplingSteps, precision, resume, bpdTimesteps, trainingPrecision];
     var given = diffusionOnly.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
     if (given.Count > 0) r.AddError($"--vae trains a VAE; {string.Join(", ", given)} {(given.Count == 1 ? "applies" : "apply")} only to the diffusion model.");
 });
@@ -110,6 +111,7 @@ DemoSettings Settings(ParseResult parsed) => new()
     BpdImages = parsed.GetValue(bpdImages),
     BpdTimesteps = parsed.GetValue(bpdTimesteps),
     Precision = parsed.GetValue(precision),
+    TrainingPrecision = parsed.GetValue(trainingPrecision),
     Resume = parsed.GetValue(resume),
     SamplingSteps = parsed.GetValue(samplingSteps) ?? (parsed.GetValue(sampler) == DemoSettings.Ddim ? 50 : 20),
     Plain = parsed.GetValue(plain),

@@ -135,6 +135,12 @@ public sealed partial class DiffusionEstimator
         /// <summary>Global-norm gradient clipping threshold, or null for none.</summary>
         public double? GradientClipNorm = 1.0;
 
+        /// <summary>
+        /// The number format of the network's forward and backward passes: float32, or bfloat16 with float32 master
+        /// weights and optimizer state (see <see cref="Diffusion.TrainingPrecision"/>). It may change on resume.
+        /// </summary>
+        public TrainingPrecision TrainingPrecision = TrainingPrecision.Float32;
+
         /// <summary>Images per training step.</summary>
         public int BatchSize = Defaults.BatchSize;
 

@@ -53,6 +53,7 @@ public sealed partial class DiffusionEstimator
         ?? Violation.AtLeast(nameof(o.WarmupSteps), o.WarmupSteps, 0)
         ?? Violation.Finite(nameof(o.WeightDecay), o.WeightDecay, d => d >= 0, "≥ 0")
         ?? (o.GradientClipNorm is double clip ? Violation.Finite(nameof(o.GradientClipNorm), clip, c => c > 0, "> 0, or null for no clipping") : null)
+        ?? Violation.Defined(nameof(o.TrainingPrecision), o.TrainingPrecision)
         ?? Violation.AtLeast(nameof(o.BatchSize), o.BatchSize, 1)
         ?? Violation.Finite(nameof(o.EmaDecay), o.EmaDecay, d => d is >= 0 and < 1, "in [0, 1)");
 

@@ -85,6 +85,7 @@ public class OptionValidationTests
         StringAssert.Contains(Refused(o => o.PredictionTarget = (PredictionTarget)7, "PredictionTarget").Message, "Epsilon, Sample or Velocity");
         Refused(o => o.LossWeighting = (LossWeighting)7, "LossWeighting");
         Refused(o => o.Optimizer = (DiffusionOptimizer)7, "Optimizer");
+        Refused(o => o.TrainingPrecision = (TrainingPrecision)7, "TrainingPrecision");
         Refused(o => o.Schedule = (NoiseScheduleKind)7, "Schedule");
     }
 

@@ -7,7 +7,8 @@ namespace Microsoft.ML.Diffusion;
 /// <summary>
 /// The training options as a checkpoint records them, and the rule for resuming under other options: whatever
 /// fixes the network's shape or the meaning of its saved state must match; stopping limits, learning rate, batch
-/// size, logging and checkpoint settings may change.
+/// size, logging and checkpoint settings may change, and so may the training precision (a checkpoint holds the float32
+/// master weights and optimizer state either way; the bfloat16 copy of a bfloat16 run is remade from them).
 /// </summary>
 internal static class CheckpointOptions
 {

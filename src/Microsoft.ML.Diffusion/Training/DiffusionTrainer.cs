@@ -44,18 +44,20 @@ internal sealed class DiffusionTrainer
         var state = TrainingState.Start(model, ema, architecture, generator, o.Optimizer, o.LearningRate, o.WeightDecay, o.EmaDecay, o.EmaWarmup);
         using var optimizer = state.Optimizer;
         var parameters = state.Parameters;
+        using var reduced = o.TrainingPrecision == TrainingPrecision.BFloat16 ? new BFloat16Training(model) : null;
 
         _log($"Training a U-Net of {model.ParameterCount:N0} parameters on {n:N0} images of {architecture.ImageChannels}×{architecture.ImageHeight}×{architecture.ImageWidth}, " +
              $"batch {Math.Min(o.BatchSize, n)}, {o.Optimizer} lr {o.LearningRate:G3}, {_schedule.Kind} schedule T = {_schedule.Timesteps}, target {o.PredictionTarget}.");
 
         using var lossWeights = o.LossWeighting == LossWeighting.None ? null : tensor(MinSnrWeighting.Weights(_schedule, o.PredictionTarget, o.MinSnrGamma));
         var outcome = new TrainingLoop(settings, _log).Run(state, optimizer, n, checkpoints, resume,
-            (permutation, start, size) => TrainStep(model, optimizer, parameters, data, classes, permutation, start, size, generator, lossWeights),
+            (permutation, start, size) => TrainStep(model, reduced, optimizer, parameters, data, classes, permutation, start, size, generator, lossWeights),
             $"Lower LearningRate (now {o.LearningRate}) or set GradientClipNorm.");
         return new TrainingResult(model, ema, state.Losses, state.Step, state.Epoch, outcome.Elapsed, outcome.Cancelled);
     }
 
-    private double TrainStep(UNetModel model, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
+    // reduced: the bfloat16 twin that runs forward and backward for the float32 model, or null.
+    private double TrainStep(UNetModel model, BFloat16Training? reduced, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor data, Tensor? classes, Tensor permutation,
         long start, long size, Generator generator, Tensor? lossWeights)
     {
         var o = _options;
@@ -80,7 +82,17 @@ internal sealed class DiffusionTrainer
             PredictionTarget.Sample => x0,
             _ => ForwardProcess.Velocity(_schedule, x0, t, noise),
         };
-        var prediction = model.forward(xt, t, y);
+        Tensor prediction;
+        if (reduced is null)
+        {
+            prediction = model.forward(xt, t, y);
+        }
+        else
+        {
+            // The network in bfloat16, the loss (and so the gradient's first step) in float32.
+            reduced.LoadMasterWeights();
+            prediction = reduced.Network.forward(xt.to(ScalarType.BFloat16), t, y).to(ScalarType.Float32);
+        }
         Tensor loss;
         if (o.LossWeighting == LossWeighting.None)
         {
@@ -93,6 +105,7 @@ internal sealed class DiffusionTrainer
         }
         optimizer.zero_grad();
         loss.backward();
+        reduced?.GradientsToMaster();
         if (o.GradientClipNorm is double clip) nn.utils.clip_grad_norm_(parameters, clip);
         optimizer.step();
         return loss.ToDouble();

@@ -29,6 +29,20 @@ public enum DiffusionOptimizer
     AdamW = 1,
 }
 
+/// <summary>The number format the U-Net runs forward and backward in while training.</summary>
+public enum TrainingPrecision
+{
+    /// <summary>float32 throughout (the default).</summary>
+    Float32 = 0,
+
+    /// <summary>
+    /// Mixed precision: float32 master weights, gradients, Adam state, EMA and checkpoints; forward and backward in a
+    /// bfloat16 copy of the network refreshed from the master weights every step, the loss in float32. Faster on CPUs
+    /// with AVX512-BF16 or AMX, where oneDNN runs bfloat16 convolutions (README, Benchmark).
+    /// </summary>
+    BFloat16 = 1,
+}
+
 /// <summary>The reverse-process sampler.</summary>
 public enum SamplerKind
 {

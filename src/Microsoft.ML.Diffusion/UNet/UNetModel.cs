@@ -85,6 +85,9 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Whether training runs the convolutions on channels-last (NHWC) features too, as evaluation always does.</summary>
+    internal bool ChannelsLastInTraining { get; set; }
+
     /// <summary>The architecture the network was built with.</summary>
     public UNetArchitecture Architecture { get; }
 
@@ -110,7 +113,7 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor, Tensor>
         // this is about 40% faster than NCHW, while training gains little, so only evaluation uses it.
         // TorchSharp 0.107 has no Tensor.contiguous(memory_format): a copy in NHWC order, viewed as NCHW, has the
         // channels-last strides libtorch dispatches on.
-        if (!training) x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        if (!training || ChannelsLastInTraining) x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var h = conv_in.call(x);
         skips.Push(h);
         foreach (var m in down)
