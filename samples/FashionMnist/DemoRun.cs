@@ -23,11 +23,7 @@ internal sealed class DemoRun
     {
         _settings = settings;
         _display = Display.Create(settings.Plain);
-        _ml = new MLContext(seed: settings.Seed);
-        _ml.Log += (_, e) =>
-        {
-            if (e.Kind >= ChannelMessageKind.Info) _display.Log(e.RawMessage);
-        };
+        _ml = _display.Context(settings.Seed);
     }
 
     public int Run()
@@ -44,10 +40,7 @@ internal sealed class DemoRun
             _display.Line($"Done in {Display.Time(_clock.Elapsed)}.");
             return 0;
         }
-        // Bad options, missing data and damaged models are the user's to fix: the message names what and why,
-        // so a stack trace would only bury it. Anything else is a bug and keeps its trace.
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException
-                                      or NotSupportedException || e is InvalidOperationException && e.Message.StartsWith("Training diverged", StringComparison.Ordinal))
+        catch (Exception e) when (Display.IsUsersError(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -53,7 +53,6 @@ internal sealed record DemoSettings
     public string ModelPath => Path.Combine(Output, "model.zip");
     public string GridPath => Path.Combine(Output, "samples.png");
     public string LossPath => Path.Combine(Output, "loss.svg");
-    public bool Vae { get; init; }
     public string VaeModelPath => Path.Combine(Output, "vae-model.zip");
     public string VaeGridPath => Path.Combine(Output, "vae-samples.png");
     public string VaeReconstructionPath => Path.Combine(Output, "vae-reconstructions.png");

@@ -18,6 +18,25 @@ internal abstract class Display : IProgress<DiffusionTrainingProgress>
     public static Display Create(bool plain) =>
         plain || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainDisplay() : new TerminalDisplay();
 
+    /// <summary>An MLContext whose informational log lines and warnings this display shows.</summary>
+    public Microsoft.ML.MLContext Context(int seed)
+    {
+        var ml = new Microsoft.ML.MLContext(seed: seed);
+        ml.Log += (_, e) =>
+        {
+            if (e.Kind >= Microsoft.ML.Runtime.ChannelMessageKind.Info) Log(e.RawMessage);
+        };
+        return ml;
+    }
+
+    /// <summary>
+    /// Bad options, missing data and damaged models are the user's to fix: the message names what and why, so the demo
+    /// prints it without a stack trace. Anything else is a bug and keeps its trace.
+    /// </summary>
+    public static bool IsUsersError(Exception e) =>
+        e is ArgumentException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException or NotSupportedException
+        || e is InvalidOperationException && e.Message.StartsWith("Training diverged", StringComparison.Ordinal);
+
     public void Report(DiffusionTrainingProgress value)
     {
         Last = value;

@@ -118,7 +118,6 @@ DemoSettings Settings(ParseResult parsed) => new()
     Conditional = parsed.GetValue(conditional),
     Guidance = parsed.GetValue(guidance),
     Sampler = parsed.GetValue(sampler)!,
-    Vae = parsed.GetValue(vae),
 };
 
 static void Positive<T>(OptionResult result, T? value) where T : struct, IComparable<T>

@@ -23,11 +23,7 @@ internal sealed class VaeDemoRun
     {
         _settings = settings;
         _display = Display.Create(settings.Plain);
-        _ml = new MLContext(seed: settings.Seed);
-        _ml.Log += (_, e) =>
-        {
-            if (e.Kind >= ChannelMessageKind.Info) _display.Log(e.RawMessage);
-        };
+        _ml = _display.Context(settings.Seed);
     }
 
     public int Run()
@@ -86,7 +82,7 @@ internal sealed class VaeDemoRun
             _display.Line($"Done in {Display.Time(_clock.Elapsed)}.");
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (Display.IsUsersError(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

@@ -15,7 +15,7 @@ public sealed partial class DiffusionSamplerTransformer : IBatchedColumns
 
     Func<object> IBatchedColumns.RequestReader(DataViewRow row, DataViewSchema input)
     {
-        var seed = SeedColumn(input) is { } s ? SeedGetter(row, s) : null;
+        var seed = SeedColumn(input) is { } s ? GeneratedColumns.SeedGetter(row, s) : null;
         var label = LabelColumn(input) is { } l ? LabelGetter(row, l) : null;
         return () =>
         {
@@ -40,7 +40,4 @@ public sealed partial class DiffusionSamplerTransformer : IBatchedColumns
     /// <summary>A getter of a request row's class-embedding index (0 = no class).</summary>
     internal ValueGetter<long> LabelGetter(DataViewRow row, DataViewSchema.Column column) =>
         ClassLabels.Getter(row, column, ClassCount, Settings.LabelNames);
-
-    /// <summary>A getter of the seed column, widened to long.</summary>
-    internal static ValueGetter<long> SeedGetter(DataViewRow row, DataViewSchema.Column column) => GeneratedColumns.SeedGetter(row, column);
 }
